@@ -1,0 +1,1 @@
+/* placeholder */ typedef int onr_placeholder_model;

@@ -1,0 +1,111 @@
+/* op.h: the contract between the graph engine and op implementations.
+ *
+ * An op sees only its node description (at parse time) and its context (inputs, outputs, parsed
+ * params); never the graph, session or protobuf. Errors from hooks need not name the node: the engine
+ * prefixes "node 'NAME' (OpType-OPSET): ". Adding an op = one .c file defining an onr_op_def, one line
+ * in ops.def, one line in src/ops/meson.build, and tests. */
+#ifndef ONR_OPS_OP_H
+#define ONR_OPS_OP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "onnxrun.h"
+
+/* Values equal onnx.AttributeProto.AttributeType. */
+typedef enum onr_attr_type {
+    ONR_ATTR_UNDEFINED = 0,
+    ONR_ATTR_FLOAT = 1,
+    ONR_ATTR_INT = 2,
+    ONR_ATTR_STRING = 3,
+    ONR_ATTR_TENSOR = 4,
+    ONR_ATTR_GRAPH = 5,
+    ONR_ATTR_FLOATS = 6,
+    ONR_ATTR_INTS = 7,
+    ONR_ATTR_STRINGS = 8,
+    ONR_ATTR_TENSORS = 9,
+    ONR_ATTR_GRAPHS = 10,
+    ONR_ATTR_SPARSE_TENSOR = 11,
+    ONR_ATTR_SPARSE_TENSORS = 12,
+    ONR_ATTR_TYPE_PROTO = 13,
+    ONR_ATTR_TYPE_PROTOS = 14
+} onr_attr_type;
+
+/* One attribute as the loader converted it; owned by the model, so parsed params may point into it. */
+typedef struct onr_attr {
+    const char *name;
+    onr_attr_type type;
+    int64_t i;                  /* INT */
+    float f;                    /* FLOAT */
+    const char *s;              /* STRING, NUL-terminated (s_len excludes the NUL) */
+    size_t s_len;
+    size_t n;                   /* element count of INTS / FLOATS / STRINGS */
+    const int64_t *ints;
+    const float *floats;
+    const char *const *strings;
+    const onr_tensor *t;        /* TENSOR */
+} onr_attr;
+
+/* What `parse` sees of a node. */
+typedef struct onr_node_desc {
+    const char *name;
+    const char *op_type;
+    const char *domain;
+    int64_t opset;              /* version of `domain` the model imports */
+    const onr_attr *attrs;
+    size_t n_attrs;
+    size_t n_inputs;            /* as written, omitted ("") optional inputs included */
+    size_t n_outputs;
+} onr_node_desc;
+
+/* The context of one node for `infer` and `run`.
+ * infer: in[i]->dtype/rank/dims are known; in[i]->data is non-NULL only when the value is known at plan
+ *        time (initializer or folded constant). infer fills out[i]->dtype/rank/dims and may ask for
+ *        scratch memory. An op whose output shape depends on an input whose data is NULL fails with
+ *        ONR_E_UNSUPPORTED naming that input.
+ * run:   out[i]->data is allocated with exactly the inferred shape; scratch is scratch_bytes long. run
+ *        does no validation infer already did and never allocates on the hot path. */
+typedef struct onr_op_ctx {
+    const void *params;
+    int64_t opset;
+    size_t n_in;
+    const onr_tensor *const *in;   /* in[i] == NULL: optional input omitted */
+    size_t n_out;
+    onr_tensor *const *out;        /* out[i] == NULL: optional output not requested */
+    onr_threadpool *pool;
+    void *scratch;
+    size_t scratch_bytes;
+} onr_op_ctx;
+
+#define ONR_VARIADIC INT_MAX
+
+enum {
+    /* Output depends only on input shapes (Shape, Size): the planner folds it whenever shapes are known. */
+    ONR_OP_SHAPE_ONLY = 1u << 0,
+};
+
+typedef struct onr_op_def {
+    const char *domain;         /* "" is ai.onnx */
+    const char *op_type;
+    int since, until;           /* opset range of `domain` this def implements, inclusive */
+    int min_in, max_in, min_out, max_out;
+    size_t params_size;         /* zeroed block handed to parse */
+    onr_status (*parse)(const onr_node_desc *node, void *params, onr_error *err);   /* NULL: no attributes */
+    void (*free_params)(void *params);                                               /* NULL: nothing owned */
+    onr_status (*infer)(onr_op_ctx *ctx, onr_error *err);
+    onr_status (*run)(onr_op_ctx *ctx, onr_error *err);
+    unsigned flags;
+} onr_op_def;
+
+/* registry.c: look up the def for an op at the model's opset of its domain. On failure returns NULL and
+ * sets err (ONR_E_UNSUPPORTED naming op, domain and opset). */
+const onr_op_def *onr_op_find(const char *domain, const char *op_type, int64_t opset, onr_error *err);
+/* Every registered def, for listing (`onnxrun ops`) and tests. */
+size_t onr_op_count(void);
+const onr_op_def *onr_op_at(size_t i);
+
+#endif
