@@ -104,6 +104,8 @@ typedef struct onr_options {
     uint64_t max_tensor_bytes;       /* 0 = default (4 GiB) */
     uint64_t max_activation_bytes;   /* 0 = default (16 GiB) */
     int profile;                     /* non-zero: record time per node, see onr_session_profile */
+    int keep_values;                 /* non-zero: no buffer reuse, so every intermediate value stays
+                                        readable after a run (onr_session_values, `--dump`) */
 } onr_options;
 
 /* --- status ------------------------------------------------------------------------------------ */

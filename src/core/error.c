@@ -29,7 +29,20 @@ onr_status onr_err_prefix(onr_error *err, const char *fmt, ...)
     va_end(ap);
     memcpy(old, err->message, sizeof old);
     old[sizeof old - 1] = '\0';
-    snprintf(err->message, sizeof err->message, "%s: %s", prefix, old);
+    /* Truncation is intended: the message buffer is fixed and the prefix matters most. */
+    size_t np = strlen(prefix), no = strlen(old), cap = sizeof err->message - 1;
+    if (np > cap)
+        np = cap;
+    memcpy(err->message, prefix, np);
+    size_t pos = np;
+    if (pos + 2 <= cap) {
+        memcpy(err->message + pos, ": ", 2);
+        pos += 2;
+    }
+    if (no > cap - pos)
+        no = cap - pos;
+    memcpy(err->message + pos, old, no);
+    err->message[pos + no] = '\0';
     return err->code;
 }
 

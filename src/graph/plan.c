@@ -1,1 +1,262 @@
-/* placeholder */ typedef int onr_placeholder_plan;
+/* plan.c: shape inference, constant folding and the activation memory plan for one set of input
+ * shapes. Folding runs a node at plan time when every input it reads is known (initializers, Constant,
+ * and Shape-derived subgraphs such as PyTorch's Shape->Gather->Unsqueeze->Concat->Reshape), so those
+ * never run per inference. Activations share one arena: each value gets an offset that no value alive
+ * at the same time overlaps (greedy by size, as TFLite's planner does). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/shape.h"
+#include "graph/session.h"
+
+#define ALIGN 64
+#define DEFAULT_MAX_TENSOR_BYTES ((uint64_t)4 << 30)
+#define DEFAULT_MAX_ACTIVATION_BYTES ((uint64_t)16 << 30)
+
+typedef struct interval {
+    size_t first, last;     /* node indices during which the block is live, inclusive */
+    size_t bytes;           /* rounded up to ALIGN */
+    size_t offset;
+    int value;              /* value id, or -1 - node index for a node's scratch */
+} interval;
+
+void onr_plan_release(onr_session *s)
+{
+    for (size_t i = 0; i < s->n_folded; i++)
+        onr_free_aligned(s->folded[i]);
+    s->n_folded = 0;
+    onr_free_aligned(s->arena);
+    s->arena = NULL;
+    s->arena_bytes = 0;
+    s->planned = 0;
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+    const interval *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const interval *x = *(const interval *const *)a, *y = *(const interval *const *)b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Places every interval; returns the arena size, or SIZE_MAX on overflow/out of memory. */
+static size_t place(interval *iv, size_t n)
+{
+    size_t total = 0;
+    interval **live = malloc((n + 1) * sizeof *live);
+    if (!live)
+        return SIZE_MAX;
+    qsort(iv, n, sizeof *iv, by_size_desc);
+    for (size_t i = 0; i < n; i++) {
+        size_t nl = 0;
+        for (size_t j = 0; j < i; j++)
+            if (iv[j].first <= iv[i].last && iv[i].first <= iv[j].last)
+                live[nl++] = &iv[j];
+        qsort(live, nl, sizeof *live, by_offset);
+        size_t off = 0;
+        for (size_t j = 0; j < nl; j++) {
+            if (live[j]->offset >= off && live[j]->offset - off >= iv[i].bytes)
+                break; /* fits in the gap before live[j] */
+            size_t end = live[j]->offset + live[j]->bytes;
+            if (end > off)
+                off = end;
+        }
+        iv[i].offset = off;
+        if (off > SIZE_MAX - iv[i].bytes) {
+            free(live);
+            return SIZE_MAX;
+        }
+        if (off + iv[i].bytes > total)
+            total = off + iv[i].bytes;
+    }
+    free(live);
+    return total;
+}
+
+static size_t round_up(size_t n)
+{
+    return n > SIZE_MAX - ALIGN ? SIZE_MAX : (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+static onr_status check_output(onr_session *s, const onr_node *node, onr_tensor *t, size_t *bytes, onr_error *err)
+{
+    char what[160];
+    snprintf(what, sizeof what, "%s: output '%s'", node->label, t->name);
+    if (!onr_dtype_known(t->dtype))
+        return onr_err(err, ONR_E_INTERNAL, "%s: op did not set a data type", what);
+    onr_status st = onr_shape_bytes(t->dtype, t->rank, t->dims, bytes, what, err);
+    if (st != ONR_OK)
+        return st;
+    uint64_t limit = s->opt.max_tensor_bytes ? s->opt.max_tensor_bytes : DEFAULT_MAX_TENSOR_BYTES;
+    if (*bytes > limit)
+        return onr_err(err, ONR_E_NOMEM, "%s: %zu bytes exceed the tensor limit of %llu bytes", what, *bytes,
+                       (unsigned long long)limit);
+    return ONR_OK;
+}
+
+/* Runs node k now and keeps its outputs as constants of this plan. */
+static onr_status fold(onr_session *s, size_t k, onr_error *err)
+{
+    const onr_node *node = &s->m->nodes[k];
+    onr_op_ctx *c = &s->pn[k].ctx;
+    onr_status st = ONR_OK;
+    void *scratch = NULL;
+    for (size_t o = 0; o < c->n_out; o++) {
+        if (!c->out[o])
+            continue;
+        size_t bytes;
+        if ((st = check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
+            return st;
+        void *buf = onr_alloc_aligned(bytes);
+        if (!buf)
+            return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes", node->label, bytes);
+        s->folded[s->n_folded++] = buf;
+        c->out[o]->data = buf;
+        s->known[node->out[o]] = 1;
+    }
+    if (c->scratch_bytes && !(scratch = onr_alloc_aligned(c->scratch_bytes)))
+        return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes of scratch", node->label, c->scratch_bytes);
+    c->scratch = scratch;
+    st = node->def->run(c, err);
+    c->scratch = NULL;
+    onr_free_aligned(scratch);
+    if (st != ONR_OK)
+        return onr_err_prefix(err, "%s", node->label);
+    s->pn[k].folded = 1;
+    return ONR_OK;
+}
+
+onr_status onr_plan_build(onr_session *s, onr_error *err)
+{
+    const onr_model *m = s->m;
+    onr_status st = ONR_OK;
+    interval *iv = NULL;
+    size_t n_iv = 0, n_outputs_total = 0;
+    onr_plan_release(s);
+
+    for (size_t k = 0; k < m->n_nodes; k++)
+        n_outputs_total += m->nodes[k].n_out;
+    free(s->folded);
+    s->folded = calloc(n_outputs_total + 1, sizeof *s->folded);
+    iv = calloc(n_outputs_total + m->n_nodes + 1, sizeof *iv);
+    if (!s->folded || !iv) {
+        free(iv);
+        return onr_err(err, ONR_E_NOMEM, "out of memory while planning");
+    }
+
+    /* Values as the plan starts: initializers known, model inputs shaped but not yet bound. */
+    for (size_t v = 0; v < m->n_values; v++) {
+        const onr_value *val = &m->values[v];
+        memset(&s->vals[v], 0, sizeof s->vals[v]);
+        s->known[v] = 0;
+        if (val->init) {
+            s->vals[v] = *val->init;
+            s->known[v] = 1;
+        } else if (val->input_index >= 0) {
+            s->vals[v] = s->in_shapes[val->input_index];
+            s->vals[v].data = NULL;
+        }
+        s->vals[v].name = val->name;
+    }
+
+    size_t slot_in = 0, slot_out = 0;
+    for (size_t k = 0; k < m->n_nodes; k++) {
+        const onr_node *node = &m->nodes[k];
+        onr_plan_node *p = &s->pn[k];
+        onr_op_ctx *c = &p->ctx;
+        memset(p, 0, sizeof *p);
+        c->params = node->params;
+        c->opset = node->desc.opset;
+        c->pool = s->pool;
+        c->n_in = node->n_in;
+        c->in = s->in_ptrs + slot_in;
+        c->n_out = node->n_out;
+        c->out = s->out_ptrs + slot_out;
+        int all_known = 1;
+        for (size_t i = 0; i < node->n_in; i++) {
+            int v = node->in[i];
+            s->in_ptrs[slot_in + i] = v >= 0 ? &s->vals[v] : NULL;
+            if (v >= 0 && !s->known[v])
+                all_known = 0;
+        }
+        for (size_t o = 0; o < node->n_out; o++) {
+            int v = node->out[o];
+            /* Optional outputs nobody reads are not computed (e.g. MaxPool's Indices, Dropout's mask). */
+            int skip = v < 0 || ((int)o >= node->def->min_out && !s->needed[v] && !s->opt.keep_values);
+            s->out_ptrs[slot_out + o] = skip ? NULL : &s->vals[v];
+        }
+        slot_in += node->n_in;
+        slot_out += node->n_out;
+
+        st = node->def->infer(c, err);
+        if (st != ONR_OK) {
+            onr_err_prefix(err, "%s", node->label);
+            goto fail;
+        }
+        for (size_t o = 0; o < node->n_out; o++)
+            if (c->out[o])
+                c->out[o]->name = m->values[node->out[o]].name;
+
+        if (all_known || (node->def->flags & ONR_OP_SHAPE_ONLY)) {
+            if ((st = fold(s, k, err)) != ONR_OK)
+                goto fail;
+            continue;
+        }
+        for (size_t o = 0; o < node->n_out; o++) {
+            if (!c->out[o])
+                continue;
+            size_t bytes;
+            if ((st = check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
+                goto fail;
+            int v = node->out[o];
+            interval *x = &iv[n_iv++];
+            x->first = k;
+            x->last = s->opt.keep_values ? m->n_nodes : s->last_use[v] > k ? s->last_use[v] : k;
+            x->bytes = round_up(bytes);
+            x->value = v;
+        }
+        if (c->scratch_bytes) {
+            interval *x = &iv[n_iv++];
+            x->first = x->last = k;
+            x->bytes = round_up(c->scratch_bytes);
+            x->value = -1 - (int)k;
+        }
+    }
+
+    size_t total = place(iv, n_iv);
+    uint64_t limit = s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
+    if (total == SIZE_MAX || total > limit) {
+        st = onr_err(err, ONR_E_NOMEM, "activations need %zu bytes, over the limit of %llu bytes", total,
+                     (unsigned long long)limit);
+        goto fail;
+    }
+    s->arena = onr_alloc_aligned(total ? total : ALIGN);
+    if (!s->arena) {
+        st = onr_err(err, ONR_E_NOMEM, "cannot allocate %zu bytes of activations", total);
+        goto fail;
+    }
+    s->arena_bytes = total;
+    for (size_t i = 0; i < n_iv; i++) {
+        unsigned char *p = (unsigned char *)s->arena + iv[i].offset;
+        if (iv[i].value >= 0)
+            s->vals[iv[i].value].data = p;
+        else
+            s->pn[(size_t)(-1 - iv[i].value)].ctx.scratch = p;
+    }
+    free(iv);
+    s->planned = 1;
+    return ONR_OK;
+fail:
+    free(iv);
+    onr_plan_release(s);
+    return st;
+}

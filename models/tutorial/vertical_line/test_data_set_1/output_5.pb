@@ -1,0 +1,1 @@
+Bglobalavg_outJ9Žã>

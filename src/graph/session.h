@@ -1,0 +1,41 @@
+/* session.h: what onr_session is inside: the plan for the current input shapes and its memory. */
+#ifndef ONR_GRAPH_SESSION_H
+#define ONR_GRAPH_SESSION_H
+
+#include "graph/model.h"
+
+typedef struct onr_plan_node {
+    onr_op_ctx ctx;
+    int folded;             /* computed at plan time: its outputs are constants of this plan */
+    size_t scratch_offset;  /* into the activation arena */
+} onr_plan_node;
+
+struct onr_session {
+    const onr_model *m;
+    onr_options opt;
+    onr_threadpool *pool;
+    size_t *last_use;           /* per value: last node index reading it; n_nodes for graph outputs */
+    unsigned char *needed;      /* per value: read by a node or a graph output */
+
+    /* The plan, valid while `planned` and the bound input shapes equal in_shapes. */
+    int planned;
+    onr_tensor *in_shapes;      /* per model input: dtype, rank, dims the plan was made for */
+    onr_tensor *vals;           /* per value: shape and data pointer */
+    unsigned char *known;       /* per value: data known at plan time (initializer or folded) */
+    onr_plan_node *pn;          /* per node */
+    const onr_tensor **in_ptrs; /* storage behind every ctx.in */
+    onr_tensor **out_ptrs;      /* storage behind every ctx.out */
+    void *arena;                /* activations and scratch */
+    size_t arena_bytes;
+    void **folded;              /* buffers of folded values, owned */
+    size_t n_folded;
+    onr_tensor *dump;           /* onr_session_values storage */
+    size_t n_dump;
+    uint64_t *profile_ns;
+};
+
+/* plan.c: (re)plans for the input shapes in s->in_shapes. On failure the session is left unplanned. */
+onr_status onr_plan_build(onr_session *s, onr_error *err);
+void onr_plan_release(onr_session *s);
+
+#endif

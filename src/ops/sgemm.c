@@ -1,0 +1,240 @@
+/* sgemm.c: blocked float GEMM (and a plain double one) behind Conv, ConvTranspose, Gemm and MatMul.
+ *
+ * Scheme (GotoBLAS-like, kept plain C so the compiler vectorizes it for the target):
+ *   C is split into tiles of at most MC rows x nc columns, one tile per onr_parallel_for item, so
+ *   threads never share a C element. Inside a tile, k is walked in blocks of KC; each block of op(A)
+ *   is packed into MR-row micro-panels (contiguous, zero-padded), each NR-column strip of op(B) is
+ *   packed into a KC x NR panel (zero-padded), and the MR x NR micro-kernel accumulates in registers.
+ *   Packing makes transposed and untransposed operands look the same to the micro-kernel.
+ * m == 1 (a batch-1 Linear / MatMul) is a matrix-vector product: no packing, B streamed once. */
+#include "ops/sgemm.h"
+
+#include <string.h>
+
+#define MR 4
+#define NR 16
+#define KC 128
+#define MC 64
+
+typedef struct job {
+    bool ta, tb;
+    size_t m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    size_t lda, ldb, ldc;
+    float *c;
+    size_t nc;        /* tile width (multiple of NR) */
+    size_t tiles_n;   /* tiles along n */
+} job;
+
+/* Pack rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into micro-panels: ap[panel][p][r]. */
+static void pack_a(const job *J, size_t i0, size_t mc, size_t p0, size_t kc, float *ap)
+{
+    for (size_t ir = 0; ir < mc; ir += MR) {
+        size_t mr = mc - ir < MR ? mc - ir : MR;
+        float *dst = ap + ir * kc;
+        if (!J->ta) {
+            for (size_t r = 0; r < MR; r++) {
+                if (r < mr) {
+                    const float *src = J->a + (i0 + ir + r) * J->lda + p0;
+                    for (size_t p = 0; p < kc; p++)
+                        dst[p * MR + r] = src[p];
+                } else {
+                    for (size_t p = 0; p < kc; p++)
+                        dst[p * MR + r] = 0.0f;
+                }
+            }
+        } else {
+            for (size_t p = 0; p < kc; p++) {
+                const float *src = J->a + (p0 + p) * J->lda + i0 + ir;
+                for (size_t r = 0; r < MR; r++)
+                    dst[p * MR + r] = r < mr ? src[r] : 0.0f;
+            }
+        }
+    }
+}
+
+/* Pack rows [p0, p0+kc) x cols [j0, j0+nr) of op(B) into bp[p][j] (NR wide, zero-padded). */
+static void pack_b(const job *J, size_t p0, size_t kc, size_t j0, size_t nr, float *bp)
+{
+    if (!J->tb) {
+        for (size_t p = 0; p < kc; p++) {
+            const float *src = J->b + (p0 + p) * J->ldb + j0;
+            float *dst = bp + p * NR;
+            if (nr == NR) {
+                memcpy(dst, src, NR * sizeof *dst);
+            } else {
+                for (size_t j = 0; j < NR; j++)
+                    dst[j] = j < nr ? src[j] : 0.0f;
+            }
+        }
+    } else {
+        for (size_t j = 0; j < NR; j++) {
+            if (j < nr) {
+                const float *src = J->b + (j0 + j) * J->ldb + p0;
+                for (size_t p = 0; p < kc; p++)
+                    bp[p * NR + j] = src[p];
+            } else {
+                for (size_t p = 0; p < kc; p++)
+                    bp[p * NR + j] = 0.0f;
+            }
+        }
+    }
+}
+
+/* acc = sum_p ap[p][:] (outer) bp[p][:]. Fixed trip counts so the accumulators stay in registers. */
+static void micro_kernel(size_t kc, const float *restrict ap, const float *restrict bp, float acc[MR][NR])
+{
+    float t[MR][NR];
+    for (size_t r = 0; r < MR; r++)
+        for (size_t j = 0; j < NR; j++)
+            t[r][j] = 0.0f;
+    for (size_t p = 0; p < kc; p++) {
+        const float *bk = bp + p * NR;
+        const float *ak = ap + p * MR;
+        for (size_t r = 0; r < MR; r++) {
+            float av = ak[r];
+            for (size_t j = 0; j < NR; j++)
+                t[r][j] += av * bk[j];
+        }
+    }
+    memcpy(acc, t, sizeof t);
+}
+
+static void store(const job *J, bool first, size_t i0, size_t mr, size_t j0, size_t nr, float acc[MR][NR])
+{
+    for (size_t r = 0; r < mr; r++) {
+        float *c = J->c + (i0 + r) * J->ldc + j0;
+        if (!first) {
+            for (size_t j = 0; j < nr; j++)
+                c[j] += J->alpha * acc[r][j];
+        } else if (J->beta == 0.0f) {
+            for (size_t j = 0; j < nr; j++)
+                c[j] = J->alpha * acc[r][j];
+        } else {
+            for (size_t j = 0; j < nr; j++)
+                c[j] = J->alpha * acc[r][j] + J->beta * c[j];
+        }
+    }
+}
+
+static void tile(const job *J, size_t t)
+{
+    float ap[MC * KC];
+    float bp[KC * NR];
+    float acc[MR][NR];
+    size_t i0 = (t / J->tiles_n) * MC, n0 = (t % J->tiles_n) * J->nc;
+    size_t mc = J->m - i0 < MC ? J->m - i0 : MC;
+    size_t n1 = J->n - n0 < J->nc ? J->n : n0 + J->nc;
+    for (size_t p0 = 0; p0 < J->k; p0 += KC) {
+        size_t kc = J->k - p0 < KC ? J->k - p0 : KC;
+        pack_a(J, i0, mc, p0, kc, ap);
+        for (size_t j0 = n0; j0 < n1; j0 += NR) {
+            size_t nr = n1 - j0 < NR ? n1 - j0 : NR;
+            pack_b(J, p0, kc, j0, nr, bp);
+            for (size_t ir = 0; ir < mc; ir += MR) {
+                size_t mr = mc - ir < MR ? mc - ir : MR;
+                micro_kernel(kc, ap + ir * kc, bp, acc);
+                store(J, p0 == 0, i0 + ir, mr, j0, nr, acc);
+            }
+        }
+    }
+}
+
+static void tile_range(void *arg, size_t begin, size_t end)
+{
+    for (size_t t = begin; t < end; t++)
+        tile(arg, t);
+}
+
+/* m == 1: c[j] = alpha * sum_p a[p] * op(B)[p][j] + beta * c[j] over columns [begin, end). */
+static void gemv_range(void *arg, size_t begin, size_t end)
+{
+    const job *J = arg;
+    float *c = J->c;
+    /* op(A) is a row: with trans_a its elements are lda apart. */
+    size_t as = J->ta ? J->lda : 1;
+    if (J->tb) {
+        /* Rows of the stored B are contiguous: one dot product per output, 8 partial sums so the
+         * compiler vectorizes without reassociating a single accumulator. */
+        for (size_t j = begin; j < end; j++) {
+            const float *bj = J->b + j * J->ldb;
+            float s8[8] = {0};
+            size_t p = 0;
+            if (as == 1)
+                for (; p + 8 <= J->k; p += 8)
+                    for (size_t q = 0; q < 8; q++)
+                        s8[q] += J->a[p + q] * bj[p + q];
+            float s = 0.0f;
+            for (; p < J->k; p++)
+                s += J->a[p * as] * bj[p];
+            s += ((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7]));
+            c[j] = J->beta == 0.0f ? J->alpha * s : J->alpha * s + J->beta * c[j];
+        }
+    } else {
+        /* Rows of B are contiguous along n: accumulate alpha * a[p] * B[p][:] into c. */
+        for (size_t j = begin; j < end; j++)
+            c[j] = J->beta == 0.0f ? 0.0f : J->beta * c[j];
+        for (size_t p = 0; p < J->k; p++) {
+            float s = J->alpha * J->a[p * as];
+            const float *bp = J->b + p * J->ldb;
+            for (size_t j = begin; j < end; j++)
+                c[j] += s * bp[j];
+        }
+    }
+}
+
+static void scale_c(float *c, size_t m, size_t n, size_t ldc, float beta)
+{
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++)
+            c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+}
+
+void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
+               const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc)
+{
+    if (m == 0 || n == 0)
+        return;
+    if (k == 0) {
+        scale_c(c, m, n, ldc, beta);
+        return;
+    }
+    job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
+             .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
+    size_t threads = (size_t)onr_threadpool_threads(pool);
+    if (m == 1) {
+        /* Split columns in chunks big enough to amortize the call (each costs k multiply-adds). */
+        size_t grain = k >= 4096 ? 16 : 4096 / k * 16;
+        onr_parallel_for(threads > 1 ? pool : NULL, n, grain, gemv_range, &J);
+        return;
+    }
+    size_t tiles_m = (m + MC - 1) / MC;
+    /* Enough tiles for every thread to get several (load balance), never narrower than one strip. */
+    size_t want = threads > 1 ? 4 * threads : 1;
+    size_t tiles_n = want > tiles_m ? (want + tiles_m - 1) / tiles_m : 1;
+    size_t nc = (n + tiles_n - 1) / tiles_n;
+    nc = (nc + NR - 1) / NR * NR;
+    J.nc = nc;
+    J.tiles_n = (n + nc - 1) / nc;
+    onr_parallel_for(threads > 1 ? pool : NULL, tiles_m * J.tiles_n, 1, tile_range, &J);
+}
+
+void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
+               size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc)
+{
+    for (size_t i = 0; i < m; i++) {
+        double *ci = c + i * ldc;
+        for (size_t j = 0; j < n; j++)
+            ci[j] = beta == 0.0 ? 0.0 : beta * ci[j];
+        for (size_t p = 0; p < k; p++) {
+            double s = alpha * (trans_a ? a[p * lda + i] : a[i * lda + p]);
+            if (trans_b)
+                for (size_t j = 0; j < n; j++)
+                    ci[j] += s * b[j * ldb + p];
+            else
+                for (size_t j = 0; j < n; j++)
+                    ci[j] += s * b[p * ldb + j];
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/* sgemm.h: the one dense matrix product of onnxrun. Conv (im2col), ConvTranspose (col2im), Gemm and
+ * MatMul all reduce to it, so blocking, packing and threading of the product live only here.
+ *
+ * Row-major throughout: element (i, j) of a matrix with leading dimension ld is at [i * ld + j]. */
+#ifndef ONR_OPS_SGEMM_H
+#define ONR_OPS_SGEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/parallel.h"
+
+/* C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
+ *   A is m x k (lda >= k), or with trans_a it is stored k x m (lda >= m);
+ *   B is k x n (ldb >= n), or with trans_b it is stored n x k (ldb >= k);
+ *   C is m x n (ldc >= n) and must not overlap A or B.
+ * beta == 0 makes C write-only: its old contents are never read (they may be uninitialized or NaN),
+ * as in BLAS. k == 0 gives C = beta * C. No allocation: packing buffers live on the stack (< 40 KiB).
+ * `pool` splits the work over tiles of C; pass NULL when calling from inside an onr_parallel_for
+ * worker (the caller already parallelizes). */
+void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
+               const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
+/* The same contract in double precision: plain loops (double models are rare), single-threaded. */
+void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
+               size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc);
+
+#endif
