@@ -20,7 +20,14 @@ static onr_status parse_pb(const void *data, size_t size, const char *base_dir, 
     Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, size, data);
     if (!tp)
         return onr_err(err, ONR_E_PARSE, "%s: not a valid serialized TensorProto", what);
-    onr_status st = onr_tensor_from_proto(tp, base_dir, what, out, err);
+    onr_status st;
+    /* A buffer has no folder to resolve external data against: refuse it before the converter sizes
+     * (and allocates) the tensor from dims the bytes merely claim. */
+    if (!base_dir && tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+        st = onr_err(err, ONR_E_INVALID_ARG, "%s: uses external data, which an in-memory TensorProto cannot have",
+                     what);
+    else
+        st = onr_tensor_from_proto(tp, base_dir, what, out, err);
     onnx__tensor_proto__free_unpacked(tp, NULL);
     return st;
 }

@@ -12,6 +12,15 @@ typedef enum onr_pool_path {
     ONR_POOL_PATH_GENERIC   /* the plain N-D path every fast path must agree with */
 } onr_pool_path;
 
+/* Element types of the pool family (§0 of ONNX-POOLING.md): float16, float, double at every opset,
+ * bfloat16 from opset 22, int8/uint8 only where int8_ok (MaxPool >= 12). Anything else is invalid
+ * ONNX for that op and opset (ONR_E_INVALID_MODEL naming `what`). */
+onr_status onr_pool_check_dtype(onr_dtype t, int64_t opset, bool int8_ok, const char *what, onr_error *err);
+
+/* The p attribute of LpPool / GlobalLpPool: FLOAT (default 2.0, > 0) at version 1, INT (default 2,
+ * >= 1) from version 2 (§0). */
+onr_status onr_pool_parse_p(const onr_node_desc *node, double *p, onr_error *err);
+
 /* MaxPool / AveragePool / LpPool: ctx as for the op's run hook (infer already succeeded). */
 onr_status onr_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error *err);
 /* True when ONR_POOL_PATH_AUTO would take a specialised kernel for this ctx. */

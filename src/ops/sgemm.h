@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/parallel.h"
+#include "onnxrun.h"
 
 /* C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
  *   A is m x k (lda >= k), or with trans_a it is stored k x m (lda >= m);
@@ -24,5 +25,11 @@ void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_
 /* The same contract in double precision: plain loops (double models are rare), single-threaded. */
 void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
                size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc);
+
+/* Integer product C = op(A) * op(B) (same layout rules) for int32, int64, uint32 and uint64, all three
+ * of type t. Arithmetic wraps modulo 2^bits like numpy's integer matmul; plain loops. Returns false
+ * (and does nothing) for any other t. */
+bool onr_igemm(onr_dtype t, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, const void *a, size_t lda,
+               const void *b, size_t ldb, void *c, size_t ldc);
 
 #endif
