@@ -123,7 +123,7 @@ def main():
     b1 = (rng.standard_normal(8) * 0.1).astype(np.float32)
     w2 = (rng.standard_normal((16, 8, 3, 3)) * 0.2).astype(np.float32)
     b2 = (rng.standard_normal(16) * 0.1).astype(np.float32)
-    wd = (rng.standard_normal((16, 10)) * 0.5).astype(np.float32)
+    wd = (rng.standard_normal((16, 10)) * 0.15).astype(np.float32)
     bd = (rng.standard_normal(10) * 0.1).astype(np.float32)
     x = rng.standard_normal((2, 10, 10, 3)).astype(np.float32)
 

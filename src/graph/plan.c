@@ -23,8 +23,17 @@ typedef struct interval {
     int value;              /* value id, or -1 - node index for a node's scratch */
 } interval;
 
+void onr_plan_release_eager(onr_session *s)
+{
+    for (size_t v = 0; v < s->m->n_values; v++) {
+        onr_free_aligned(s->eager_bufs[v]);
+        s->eager_bufs[v] = NULL;
+    }
+}
+
 void onr_plan_release(onr_session *s)
 {
+    onr_plan_release_eager(s);
     for (size_t i = 0; i < s->n_folded; i++)
         onr_free_aligned(s->folded[i]);
     s->n_folded = 0;
@@ -87,7 +96,8 @@ static size_t round_up(size_t n)
     return n > SIZE_MAX - ALIGN ? SIZE_MAX : (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 }
 
-static onr_status check_output(onr_session *s, const onr_node *node, onr_tensor *t, size_t *bytes, onr_error *err)
+onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, const onr_tensor *t, size_t *bytes,
+                                 onr_error *err)
 {
     char what[160];
     snprintf(what, sizeof what, "%s: output '%s'", node->label, t->name);
@@ -114,7 +124,7 @@ static onr_status fold(onr_session *s, size_t k, onr_error *err)
         if (!c->out[o])
             continue;
         size_t bytes;
-        if ((st = check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
+        if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
             return st;
         void *buf = onr_alloc_aligned(bytes);
         if (!buf)
@@ -166,6 +176,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
             s->vals[v].data = NULL;
         }
         s->vals[v].name = val->name;
+        s->shape_known[v] = val->init || val->input_index >= 0;
     }
 
     size_t slot_in = 0, slot_out = 0;
@@ -181,12 +192,14 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
         c->in = s->in_ptrs + slot_in;
         c->n_out = node->n_out;
         c->out = s->out_ptrs + slot_out;
-        int all_known = 1;
+        int all_known = 1, shapes_known = 1;
         for (size_t i = 0; i < node->n_in; i++) {
             int v = node->in[i];
             s->in_ptrs[slot_in + i] = v >= 0 ? &s->vals[v] : NULL;
             if (v >= 0 && !s->known[v])
                 all_known = 0;
+            if (v >= 0 && !s->shape_known[v])
+                shapes_known = 0;
         }
         for (size_t o = 0; o < node->n_out; o++) {
             int v = node->out[o];
@@ -197,14 +210,23 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
         slot_in += node->n_in;
         slot_out += node->n_out;
 
-        st = node->def->infer(c, err);
+        for (size_t o = 0; o < node->n_out; o++)
+            if (c->out[o])
+                c->out[o]->name = m->values[node->out[o]].name;
+        st = shapes_known ? node->def->infer(c, err) : ONR_E_NEEDS_DATA;
+        if (st == ONR_E_NEEDS_DATA) {
+            /* Downstream of run-time data: this node is shaped and allocated when it runs. */
+            p->eager = 1;
+            c->scratch_bytes = 0;
+            continue;
+        }
         if (st != ONR_OK) {
             onr_err_prefix(err, "%s", node->label);
             goto fail;
         }
         for (size_t o = 0; o < node->n_out; o++)
             if (c->out[o])
-                c->out[o]->name = m->values[node->out[o]].name;
+                s->shape_known[node->out[o]] = 1;
 
         if (all_known || (node->def->flags & ONR_OP_SHAPE_ONLY)) {
             if ((st = fold(s, k, err)) != ONR_OK)
@@ -215,7 +237,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
             if (!c->out[o])
                 continue;
             size_t bytes;
-            if ((st = check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
+            if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
                 goto fail;
             int v = node->out[o];
             interval *x = &iv[n_iv++];

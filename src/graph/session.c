@@ -21,6 +21,8 @@ void onr_session_free(onr_session *s)
     free(s->in_shapes);
     free(s->vals);
     free(s->known);
+    free(s->shape_known);
+    free(s->eager_bufs);
     free(s->pn);
     free(s->in_ptrs);
     free(s->out_ptrs);
@@ -57,6 +59,8 @@ onr_status onr_session_new(const onr_model *m, const onr_options *opt, onr_sessi
     s->in_shapes = calloc(m->n_inputs + 1, sizeof *s->in_shapes);
     s->vals = calloc(m->n_values + 1, sizeof *s->vals);
     s->known = calloc(m->n_values + 1, 1);
+    s->shape_known = calloc(m->n_values + 1, 1);
+    s->eager_bufs = calloc(m->n_values + 1, sizeof *s->eager_bufs);
     s->pn = calloc(m->n_nodes + 1, sizeof *s->pn);
     s->in_ptrs = calloc(slots_in + 1, sizeof *s->in_ptrs);
     s->out_ptrs = calloc(slots_out + 1, sizeof *s->out_ptrs);
@@ -65,7 +69,7 @@ onr_status onr_session_new(const onr_model *m, const onr_options *opt, onr_sessi
         s->profile_ns = calloc(m->n_nodes + 1, sizeof *s->profile_ns);
     if (s->opt.threads > 1)
         s->pool = onr_threadpool_new(s->opt.threads);
-    if (!s->last_use || !s->needed || !s->in_shapes || !s->vals || !s->known || !s->pn || !s->in_ptrs ||
+    if (!s->last_use || !s->needed || !s->in_shapes || !s->vals || !s->known || !s->shape_known || !s->eager_bufs || !s->pn || !s->in_ptrs ||
         !s->out_ptrs || !s->dump || (s->opt.profile && !s->profile_ns) || (s->opt.threads > 1 && !s->pool)) {
         onr_session_free(s);
         return onr_err(err, ONR_E_NOMEM, "out of memory creating a session");
@@ -142,6 +146,40 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* A node whose output shapes depend on run-time data: infer now that every input holds data, then
+ * allocate its outputs and scratch for this run only. */
+static onr_status run_eager(onr_session *s, size_t k, onr_error *err)
+{
+    const onr_node *node = &s->m->nodes[k];
+    onr_op_ctx *c = &s->pn[k].ctx;
+    c->scratch_bytes = 0;
+    onr_status st = node->def->infer(c, err);
+    if (st == ONR_E_NEEDS_DATA)
+        return onr_err(err, ONR_E_INTERNAL, "input data still missing at run time");
+    if (st != ONR_OK)
+        return st;
+    for (size_t o = 0; o < c->n_out; o++) {
+        if (!c->out[o])
+            continue;
+        size_t bytes;
+        if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
+            return st;
+        int v = node->out[o];
+        onr_free_aligned(s->eager_bufs[v]);
+        if (!(s->eager_bufs[v] = onr_alloc_aligned(bytes)))
+            return onr_err(err, ONR_E_NOMEM, "output '%s': cannot allocate %zu bytes", c->out[o]->name, bytes);
+        c->out[o]->data = s->eager_bufs[v];
+    }
+    void *scratch = NULL;
+    if (c->scratch_bytes && !(scratch = onr_alloc_aligned(c->scratch_bytes)))
+        return onr_err(err, ONR_E_NOMEM, "cannot allocate %zu bytes of scratch", c->scratch_bytes);
+    c->scratch = scratch;
+    st = node->def->run(c, err);
+    c->scratch = NULL;
+    onr_free_aligned(scratch);
+    return st;
+}
+
 onr_status onr_session_run(onr_session *s, const onr_tensor *in, size_t n_in, const char *const *out_names,
                            onr_tensor *out, size_t n_out, onr_error *err)
 {
@@ -199,16 +237,26 @@ onr_status onr_session_run(onr_session *s, const onr_tensor *in, size_t n_in, co
     if (st != ONR_OK)
         return st;
 
+    onr_plan_release_eager(s); /* the previous run's eager outputs are no longer promised to anyone */
     for (size_t k = 0; k < m->n_nodes; k++) {
         onr_plan_node *p = &s->pn[k];
         if (p->folded)
             continue;
         uint64_t t0 = s->profile_ns ? now_ns() : 0;
-        st = m->nodes[k].def->run(&p->ctx, err);
+        st = p->eager ? run_eager(s, k, err) : m->nodes[k].def->run(&p->ctx, err);
         if (st != ONR_OK)
             return onr_err_prefix(err, "%s", m->nodes[k].label);
         if (s->profile_ns)
             s->profile_ns[k] = now_ns() - t0;
+        if (!s->opt.keep_values)
+            for (size_t i = 0; i < m->nodes[k].n_in; i++) {
+                int v = m->nodes[k].in[i];
+                if (v >= 0 && s->eager_bufs[v] && s->last_use[v] == k) {
+                    onr_free_aligned(s->eager_bufs[v]);
+                    s->eager_bufs[v] = NULL;
+                    s->vals[v].data = NULL;
+                }
+            }
     }
 
     for (size_t j = 0; j < n_out; j++) {

@@ -7,6 +7,7 @@
 typedef struct onr_plan_node {
     onr_op_ctx ctx;
     int folded;             /* computed at plan time: its outputs are constants of this plan */
+    int eager;              /* output shapes depend on run-time data: inferred and allocated per run */
     size_t scratch_offset;  /* into the activation arena */
 } onr_plan_node;
 
@@ -22,6 +23,8 @@ struct onr_session {
     onr_tensor *in_shapes;      /* per model input: dtype, rank, dims the plan was made for */
     onr_tensor *vals;           /* per value: shape and data pointer */
     unsigned char *known;       /* per value: data known at plan time (initializer or folded) */
+    unsigned char *shape_known; /* per value: shape known at plan time (not downstream of an eager node) */
+    void **eager_bufs;          /* per value: buffer of an eager node's output, owned, NULL otherwise */
     onr_plan_node *pn;          /* per node */
     const onr_tensor **in_ptrs; /* storage behind every ctx.in */
     onr_tensor **out_ptrs;      /* storage behind every ctx.out */
@@ -37,5 +40,10 @@ struct onr_session {
 /* plan.c: (re)plans for the input shapes in s->in_shapes. On failure the session is left unplanned. */
 onr_status onr_plan_build(onr_session *s, onr_error *err);
 void onr_plan_release(onr_session *s);
+/* Checks an output an op's infer produced (type set, size computable, within limits): bytes out. */
+onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, const onr_tensor *t, size_t *bytes,
+                                 onr_error *err);
+/* Frees the buffers of eager values (all of them, or only those whose last reader is node k). */
+void onr_plan_release_eager(onr_session *s);
 
 #endif

@@ -52,11 +52,14 @@ static int parse_u64(const char *s, uint64_t *out)
     return 1;
 }
 
-/* Reads `bytes` bytes of external data into dst. The location must be a relative path that stays inside
- * base_dir after resolving symlinks: a model must not read arbitrary files of the host. */
-static onr_status read_external(const Onnx__TensorProto *tp, const char *base_dir, const char *what, void *dst,
-                                size_t bytes, onr_error *err)
+/* Opens the external data of tp and checks it holds `bytes` bytes at its offset, before anything is
+ * allocated: a tiny model must not make us allocate gigabytes for a file that is not there. The
+ * location must be a relative path that stays inside base_dir after resolving symlinks: a model must
+ * not read arbitrary files of the host. On success *fp is positioned at the data. */
+static onr_status open_external(const Onnx__TensorProto *tp, const char *base_dir, const char *what, size_t bytes,
+                                FILE **fp, onr_error *err)
 {
+    *fp = NULL;
     const char *loc = external_value(tp, "location");
     uint64_t offset = 0, length = bytes;
     if (!base_dir)
@@ -92,20 +95,25 @@ static onr_status read_external(const Onnx__TensorProto *tp, const char *base_di
         return onr_err(err, ONR_E_INVALID_MODEL, "%s: external data '%s' resolves outside the model folder", what,
                        loc);
 
+    /* stat before fopen: opening a FIFO the model names would block the loader forever. */
+    struct stat st;
+    if (stat(real_path, &st) != 0 || !S_ISREG(st.st_mode))
+        return onr_err(err, ONR_E_IO, "%s: external data '%s' is not a regular file", what, path);
     FILE *f = fopen(real_path, "rb");
     if (!f)
         return onr_err(err, ONR_E_IO, "%s: external data '%s': %s", what, path, strerror(errno));
-    struct stat st;
     onr_status rc = ONR_OK;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
         rc = onr_err(err, ONR_E_IO, "%s: external data '%s' is not a regular file", what, path);
     else if (offset > (uint64_t)st.st_size || bytes > (uint64_t)st.st_size - offset)
         rc = onr_err(err, ONR_E_INVALID_MODEL, "%s: external data '%s' offset %llu + %zu bytes exceeds its size %lld",
                      what, loc, (unsigned long long)offset, bytes, (long long)st.st_size);
-    else if (offset > (uint64_t)LONG_MAX || fseek(f, (long)offset, SEEK_SET) != 0 ||
-             (bytes && fread(dst, 1, bytes, f) != bytes))
+    else if (offset > (uint64_t)LONG_MAX || fseek(f, (long)offset, SEEK_SET) != 0)
         rc = onr_err(err, ONR_E_IO, "%s: cannot read external data '%s'", what, path);
-    fclose(f);
+    if (rc != ONR_OK)
+        fclose(f);
+    else
+        *fp = f;
     return rc;
 }
 
@@ -161,12 +169,20 @@ onr_status onr_tensor_from_proto(const Onnx__TensorProto *tp, const char *base_d
         }
     }
 
+    FILE *ext = NULL;
+    if (external && (st = open_external(tp, base_dir, what, bytes, &ext, err)) != ONR_OK)
+        return st;
     onr_tensor *t;
     st = onr_tensor_new(dtype, (int32_t)tp->n_dims, tp->dims, tp->name, &t, err);
-    if (st != ONR_OK)
+    if (st != ONR_OK) {
+        if (ext)
+            fclose(ext);
         return st;
+    }
     if (external) {
-        st = read_external(tp, base_dir, what, t->data, bytes, err);
+        if (bytes && fread(t->data, 1, bytes, ext) != bytes)
+            st = onr_err(err, ONR_E_IO, "%s: cannot read external data '%s'", what, external_value(tp, "location"));
+        fclose(ext);
     } else if (tp->has_raw_data && (tp->raw_data.len > 0 || count == 0)) {
         if (bytes)
             memcpy(t->data, tp->raw_data.data, bytes);

@@ -84,9 +84,8 @@ static onr_status unpool_infer(onr_op_ctx *c, onr_error *err)
         if (os->dtype != ONR_DTYPE_INT64 || os->rank != 1 || os->dims[0] != x->rank)
             return onr_err(err, ONR_E_INVALID_MODEL, "input output_shape must be a 1-D int64 tensor of %d values",
                            (int)x->rank);
-        if (!os->data)
-            return onr_err(err, ONR_E_UNSUPPORTED,
-                           "input output_shape must be known before the run (an initializer or constant)");
+        if (!os->data) /* a graph input: shape it at run time */
+            return onr_err(err, ONR_E_NEEDS_DATA, "input output_shape is only known at run time");
         const int64_t *v = os->data;
         for (int32_t i = 0; i < x->rank; i++) {
             if (v[i] < dims[i])

@@ -83,6 +83,12 @@ typedef struct onr_op_ctx {
 
 #define ONR_VARIADIC INT_MAX
 
+/* Returned by infer only (never by the library) when an output shape depends on the data of an input
+ * that is not known at plan time (in[i]->data == NULL). The engine then infers, allocates and runs that
+ * node, and everything downstream of it, at run time with the data present. Ops use onr_input_known()
+ * (ops/shape_args.h) rather than returning it themselves. */
+#define ONR_E_NEEDS_DATA ((onr_status)64)
+
 enum {
     /* Output depends only on input shapes (Shape, Size): the planner folds it whenever shapes are known. */
     ONR_OP_SHAPE_ONLY = 1u << 0,

@@ -209,7 +209,7 @@ onr_status onr_pool_resolve(const onr_pool_attrs *a, int32_t n, const int64_t *i
             /* §2.1: exact floor/ceil, negative numerators included (kernel > padded input). */
             out = (a->ceil_mode ? onr_ceildiv(num, ax->stride) : onr_floordiv(num, ax->stride)) + 1;
             /* Drop a last window that would start in the end padding (onnx PR #5741), every opset. */
-            if (0 && a->ceil_mode && out >= 1 && (out - 1) >= onr_ceildiv(ax->in + ax->pad_begin, ax->stride))
+            if (a->ceil_mode && out >= 1 && (out - 1) >= onr_ceildiv(ax->in + ax->pad_begin, ax->stride))
                 out--;
         }
         if (out <= 0)

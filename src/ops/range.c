@@ -1,7 +1,7 @@
 /* range.c: Range (11-22): out[i] = start + i * delta for i in [0, n), n = max(ceil((limit - start) /
  * delta), 0). start, limit and delta are scalars of one type among float, double, int16, int32, int64;
- * the element count sets the output shape, so all three must be known at plan time. delta = 0 is
- * invalid. Integer counts are computed exactly (no trip through double). */
+ * the element count sets the output shape, so all three are read in infer (ONR_E_NEEDS_DATA until they
+ * are known). delta = 0 is invalid. Integer counts are computed exactly (no trip through double). */
 #include <math.h>
 #include <string.h>
 

@@ -67,8 +67,7 @@ static onr_status resolve_axes(const onr_op_ctx *c, bool *red, bool *noop, onr_e
             return onr_err(err, ONR_E_INVALID_MODEL, "input 'axes' must be 1-D, has rank %d", (int)at->rank);
         n = onr_tensor_count(at);
         if (n && !at->data)
-            return onr_err(err, ONR_E_UNSUPPORTED,
-                           "input 'axes' is computed at run time; onnxrun needs it constant to plan the output shape");
+            return onr_err(err, ONR_E_NEEDS_DATA, "input 'axes' is only known at run time");
     } else if (p->axes_input) {
         n = 0;
     }

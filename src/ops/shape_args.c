@@ -32,10 +32,7 @@ onr_status onr_axes_norm(const int64_t *axes, size_t n, int64_t rank, const char
 onr_status onr_input_known(const onr_tensor *t, const char *what, onr_error *err)
 {
     if (!t->data && onr_tensor_count(t) != 0)
-        return onr_err(err, ONR_E_UNSUPPORTED,
-                       "%s is computed at run time, but its values set the output shape; onnxrun needs it "
-                       "to be a constant (initializer or foldable)",
-                       what);
+        return onr_err(err, ONR_E_NEEDS_DATA, "%s is only known at run time and sets the output shape", what);
     return ONR_OK;
 }
 

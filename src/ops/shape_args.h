@@ -1,7 +1,7 @@
 /* shape_args.h: the small integer arguments that steer the shape ops (axes, target shapes, starts/ends,
- * pads, repeats): reading them from inputs whose values must be known at plan time, and validating
- * axes. Shared by reshape.c, slice.c, pad.c, expand.c, resize.c and friends so every op reports a bad
- * axis or a run-time-only shape input the same way. */
+ * pads, repeats): reading them from inputs whose values must be known before the output shape is, and
+ * validating axes. Shared by reshape.c, slice.c, pad.c, expand.c, resize.c and friends so every op
+ * reports a bad axis or a run-time-only shape input the same way. */
 #ifndef ONR_OPS_SHAPE_ARGS_H
 #define ONR_OPS_SHAPE_ARGS_H
 
@@ -19,12 +19,13 @@ onr_status onr_axes_norm(const int64_t *axes, size_t n, int64_t rank, const char
                          onr_error *err);
 
 /* Reads the values of an int32/int64 scalar or 1-D input into out[0..*n), at most `max` of them. The
- * input must be known at plan time (in[i]->data non-NULL): otherwise ONR_E_UNSUPPORTED naming `what`,
- * because the values decide an output shape. Wrong dtype, rank or too many values: ONR_E_INVALID_MODEL. */
+ * values decide an output shape, so when the data is not known yet (in[i]->data NULL at plan time) this
+ * returns ONR_E_NEEDS_DATA naming `what`, and the engine infers the node again at run time with the data.
+ * Wrong dtype, rank or too many values: ONR_E_INVALID_MODEL. */
 onr_status onr_input_ints(const onr_tensor *t, const char *what, size_t max, int64_t *out, size_t *n,
                           onr_error *err);
 
-/* The same check alone: fails with ONR_E_UNSUPPORTED naming `what` when t->data is NULL. */
+/* The same check alone: ONR_E_NEEDS_DATA naming `what` when t->data is NULL (and t is not empty). */
 onr_status onr_input_known(const onr_tensor *t, const char *what, onr_error *err);
 
 /* Row-major element strides of a shape (strides[rank-1] = 1). */

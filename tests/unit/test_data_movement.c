@@ -311,7 +311,7 @@ Test(slice, attributes_before_opset_10_int32_inputs_and_errors)
     sh_expect_fail(&r, ONR_E_INVALID_MODEL, "infer", "starts/ends lengths differ");
     sh_free(&r);
     sh_exec(&r, "Slice", 13, NULL, 0, (const onr_tensor *[]){&x, &s0, &e0}, 3, 1, 1u << 1);
-    sh_expect_fail(&r, ONR_E_UNSUPPORTED, "infer", "starts known only at run");
+    sh_expect_fail(&r, ONR_E_NEEDS_DATA, "infer", "starts known only at run");
     cr_expect(strstr(r.err.message, "'starts'") != NULL, "%s", r.err.message);
     sh_free(&r);
 }
@@ -367,7 +367,7 @@ Test(expand, docs_examples_and_errors)
     sh_expect_fail(&r, ONR_E_INVALID_MODEL, "infer", "3 vs 2");
     sh_free(&r);
     sh_exec(&r, "Expand", 13, NULL, 0, (const onr_tensor *[]){&x, &s2}, 2, 1, 1u << 1);
-    sh_expect_fail(&r, ONR_E_UNSUPPORTED, "infer", "shape only at run");
+    sh_expect_fail(&r, ONR_E_NEEDS_DATA, "infer", "shape only at run");
     sh_free(&r);
 }
 
@@ -401,7 +401,8 @@ Test(range, docs_examples_and_edges)
 {
     sh_run r;
     /* test_range_float_type_positive_delta: (1, 5, 2) -> [1, 3] */
-    onr_tensor a = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){1}), b = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){5}),
+    onr_tensor a = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){1}),
+               b = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){5}),
                c = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){2});
     sh_exec(&r, "Range", 11, NULL, 0, (const onr_tensor *[]){&a, &b, &c}, 3, 1, 0);
     sh_expect_f32(&r.out[0], 1, D(2), (const float[]){1, 3}, 0, "float positive delta");
@@ -419,7 +420,8 @@ Test(range, docs_examples_and_edges)
     }
     sh_free(&r);
     /* ceil((1 - 0) / 0.3) = 4 elements; an empty range; int64 extremes without overflow */
-    onr_tensor z = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){0}), one = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){1}),
+    onr_tensor z = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){0}),
+               one = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){1}),
                d3 = sh_t(ONR_DTYPE_FLOAT, 0, NULL, (const float[]){0.3f});
     sh_exec(&r, "Range", 11, NULL, 0, (const onr_tensor *[]){&z, &one, &d3}, 3, 1, 0);
     sh_expect_f32(&r.out[0], 1, D(4), (const float[]){0, 0.3f, 0.6f, 0.9f}, 1e-6f, "fractional delta");
@@ -438,7 +440,7 @@ Test(range, docs_examples_and_edges)
     sh_expect_fail(&r, ONR_E_INVALID_MODEL, "infer", "delta 0");
     sh_free(&r);
     sh_exec(&r, "Range", 11, NULL, 0, (const onr_tensor *[]){&a, &b, &c}, 3, 1, 1u << 1);
-    sh_expect_fail(&r, ONR_E_UNSUPPORTED, "infer", "limit only at run");
+    sh_expect_fail(&r, ONR_E_NEEDS_DATA, "infer", "limit only at run");
     sh_free(&r);
     sh_exec(&r, "Range", 11, NULL, 0, (const onr_tensor *[]){&a, &i1, &c}, 3, 1, 0);
     sh_expect_fail(&r, ONR_E_INVALID_MODEL, "infer", "mixed types");

@@ -1,0 +1,386 @@
+/* conv.c: Conv (opset 1-22), any spatial rank (1-D, 2-D, 3-D, ...).
+ *
+ * ONNX rules (Operators.md Conv; Conv-1/11/22 differ only in documented defaults and types):
+ *  - X (N, C, D1..Dn), W (M, C/group, k1..kn), optional B (M); Y (N, M, O1..On).
+ *  - kernel_shape is optional (taken from W; checked against W when given); strides, dilations,
+ *    pads, auto_pad (SAME_UPPER / SAME_LOWER / VALID): window geometry, output size and auto pads
+ *    all come from pool_geometry (the one place for them); Conv has no ceil_mode.
+ *  - group: C and M are split in `group` equal parts, output part g sees input part g only.
+ *  - Types: float (fast paths) and double (direct path). f16/bf16 are not run yet.
+ *
+ * Float paths, chosen per call from the shapes:
+ *  - 1x1 kernel, stride 1, no padding: Y_g = W_g (M/g x C/g) * X_g (C/g x D): one GEMM, no copy;
+ *  - depthwise-like (C/group == 1 and few outputs per group): direct per-tap accumulation
+ *    y += w[tap] * shifted x, one output plane per parallel item;
+ *  - otherwise im2col + GEMM: columns of (C/g * k1*..*kn) x P for a block of P output positions
+ *    (bounded so the scratch stays a few MiB), then Y_g[:, block] = W_g * col.
+ * Bias is written into Y first and the GEMM accumulates onto it (beta = 1). */
+#include <string.h>
+
+#include "core/shape.h"
+#include "ops/attr.h"
+#include "ops/im2col.h"
+#include "ops/op.h"
+#include "ops/pool_geometry.h"
+#include "ops/sgemm.h"
+
+typedef struct conv_params {
+    onr_pool_attrs geo;
+    int64_t group;
+} conv_params;
+
+static onr_status conv_parse(const onr_node_desc *node, void *params, onr_error *err)
+{
+    static const char *const allowed[] = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", NULL};
+    conv_params *p = params;
+    onr_status st = onr_attr_allow(node, allowed, err);
+    if (st == ONR_OK)
+        st = onr_pool_parse(node, ONR_POOL_KERNEL_SHAPE | ONR_POOL_STRIDES | ONR_POOL_PADS | ONR_POOL_AUTO_PAD |
+                                      ONR_POOL_DILATIONS, &p->geo, err);
+    if (st == ONR_OK)
+        st = onr_attr_int(node, "group", 1, &p->group, err);
+    if (st == ONR_OK && p->group < 1)
+        st = onr_err(err, ONR_E_INVALID_MODEL, "attribute 'group' = %lld must be >= 1", (long long)p->group);
+    return st;
+}
+
+typedef enum conv_path { PATH_IM2COL, PATH_1X1, PATH_DIRECT } conv_path;
+
+/* Everything run needs, recomputed identically by infer and run from shapes alone. */
+typedef struct conv_plan {
+    onr_pool_geom g;
+    size_t batch, cin, cout, group, cin_g, cout_g;
+    size_t in_sp, out_sp, ksize, kdim;  /* spatial element counts; kdim = cin_g * ksize (GEMM K) */
+    conv_path path;
+    size_t chunk;                       /* output positions per im2col block */
+    size_t table_bytes;                 /* tap tables at the start of scratch (64-byte rounded) */
+    size_t scratch;
+} conv_plan;
+
+/* im2col blocks are bounded to this many bytes unless one GEMM-friendly block of 256 columns
+ * needs more: large enough for efficient GEMMs, small enough to stay near the caches. */
+#define COL_BYTES ((size_t)4 << 20)
+#define COL_MIN_POSITIONS 256
+
+static onr_status make_plan(const onr_op_ctx *c, conv_plan *P, onr_error *err)
+{
+    const conv_params *p = c->params;
+    const onr_tensor *x = c->in[0], *w = c->in[1];
+    const onr_tensor *b = c->n_in > 2 ? c->in[2] : NULL;
+    char s1[128], s2[128];
+    if (x->dtype != ONR_DTYPE_FLOAT && x->dtype != ONR_DTYPE_DOUBLE)
+        return onr_err(err, ONR_E_UNSUPPORTED, "input X of type %s is not supported (float, double)",
+                       onr_dtype_name(x->dtype));
+    if (w->dtype != x->dtype || (b && b->dtype != x->dtype))
+        return onr_err(err, ONR_E_INVALID_MODEL, "input %s has type %s but X has %s", w->dtype != x->dtype ? "W" : "B",
+                       onr_dtype_name(w->dtype != x->dtype ? w->dtype : b->dtype), onr_dtype_name(x->dtype));
+    if (x->rank < 3)
+        return onr_err(err, ONR_E_INVALID_MODEL, "input X must be (N, C, D1, ...), got shape %s",
+                       onr_shape_str(x->rank, x->dims, s1, sizeof s1));
+    if (w->rank != x->rank)
+        return onr_err(err, ONR_E_INVALID_MODEL, "input W of shape %s must have the rank of X %s",
+                       onr_shape_str(w->rank, w->dims, s1, sizeof s1), onr_shape_str(x->rank, x->dims, s2, sizeof s2));
+    P->group = (size_t)p->group;
+    P->batch = (size_t)x->dims[0];
+    P->cin = (size_t)x->dims[1];
+    P->cout = (size_t)w->dims[0];
+    if (P->cin % P->group || P->cout % P->group)
+        return onr_err(err, ONR_E_INVALID_MODEL, "group = %zu must divide the input channels (%zu) and W's output "
+                       "channels (%zu)", P->group, P->cin, P->cout);
+    P->cin_g = P->cin / P->group;
+    P->cout_g = P->cout / P->group;
+    if ((size_t)w->dims[1] != P->cin_g)
+        return onr_err(err, ONR_E_INVALID_MODEL, "W has %lld input channels per group; X has %zu channels in %zu "
+                       "groups (W %s)", (long long)w->dims[1], P->cin, P->group,
+                       onr_shape_str(w->rank, w->dims, s1, sizeof s1));
+    if (b && (b->rank != 1 || (size_t)b->dims[0] != P->cout))
+        return onr_err(err, ONR_E_INVALID_MODEL, "input B of shape %s must be (%zu)",
+                       onr_shape_str(b->rank, b->dims, s1, sizeof s1), P->cout);
+    int32_t n = x->rank - 2;
+    onr_status st = onr_pool_resolve(&p->geo, n, x->dims + 2, w->dims + 2, &P->g, err);
+    if (st != ONR_OK)
+        return st;
+    /* Element counts are products of dims of allocated tensors (X, W) or of a resolved output whose
+     * size infer checks before anything runs; only their products with each other need checks. */
+    P->in_sp = P->out_sp = P->ksize = 1;
+    bool unit = true;
+    for (int32_t a = 0; a < n; a++) {
+        const onr_pool_axis *ax = &P->g.ax[a];
+        P->in_sp *= (size_t)ax->in;
+        if (!onr_mul_size(P->out_sp, (size_t)ax->out, &P->out_sp))
+            return onr_err(err, ONR_E_NOMEM, "output size overflows");
+        P->ksize *= (size_t)ax->kernel;
+        unit = unit && ax->kernel == 1 && ax->stride == 1 && ax->pad_begin == 0 && ax->pad_end == 0;
+    }
+    P->kdim = P->cin_g * P->ksize;
+    size_t es = onr_dtype_size(x->dtype), table = onr_taps_table_len(&P->g) * sizeof(int64_t);
+    P->table_bytes = (table + 63) & ~(size_t)63;
+    P->chunk = 0;
+    if (x->dtype != ONR_DTYPE_FLOAT || (P->cin_g == 1 && P->cout_g < 8) || P->kdim == 0)
+        P->path = PATH_DIRECT;
+    else if (unit)
+        P->path = PATH_1X1;
+    else
+        P->path = PATH_IM2COL;
+    P->scratch = P->table_bytes;
+    if (P->path == PATH_IM2COL) {
+        size_t row_bytes, col;
+        if (!onr_mul_size(P->kdim, es, &row_bytes))
+            return onr_err(err, ONR_E_NOMEM, "im2col row size overflows");
+        P->chunk = COL_BYTES / row_bytes;
+        if (P->chunk < COL_MIN_POSITIONS)
+            P->chunk = COL_MIN_POSITIONS;
+        if (P->chunk > P->out_sp)
+            P->chunk = P->out_sp;
+        if (!onr_mul_size(row_bytes, P->chunk, &col) || !onr_add_size(P->scratch, col, &P->scratch))
+            return onr_err(err, ONR_E_NOMEM, "im2col scratch size overflows");
+    }
+    return ONR_OK;
+}
+
+static onr_status conv_infer(onr_op_ctx *c, onr_error *err)
+{
+    conv_plan P;
+    onr_status st = make_plan(c, &P, err);
+    if (st != ONR_OK)
+        return st;
+    onr_tensor *y = c->out[0];
+    y->dtype = c->in[0]->dtype;
+    y->rank = c->in[0]->rank;
+    y->dims[0] = (int64_t)P.batch;
+    y->dims[1] = (int64_t)P.cout;
+    for (int32_t a = 0; a < P.g.n; a++)
+        y->dims[2 + a] = P.g.ax[a].out;
+    size_t bytes;
+    if ((st = onr_shape_bytes(y->dtype, y->rank, y->dims, &bytes, "output Y", err)) != ONR_OK)
+        return st;
+    c->scratch_bytes = P.scratch;
+    return ONR_OK;
+}
+
+/* ---- shared state of one run ---------------------------------------------------------------- */
+
+typedef struct conv_job {
+    const conv_plan *P;
+    const onr_taps *taps;
+    const void *x, *w, *bias;   /* X (N, C, D..), W (M, C/g, k..), B (M) or NULL */
+    void *y;                    /* (N, M, O..) */
+    /* im2col block */
+    const float *xg;            /* (C/g, D..) of the current batch item and group */
+    float *col;                 /* (kdim, p1 - p0) */
+    size_t p0, p1;
+} conv_job;
+
+/* Y planes = bias (or 0 when the direct path accumulates into them). */
+static void fill_bias_f32(void *arg, size_t begin, size_t end)
+{
+    const conv_job *J = arg;
+    float *y = J->y;
+    const float *b = J->bias;
+    for (size_t q = begin; q < end; q++) {
+        float v = b ? b[q % J->P->cout] : 0.0f;
+        float *yq = y + q * J->P->out_sp;
+        for (size_t i = 0; i < J->P->out_sp; i++)
+            yq[i] = v;
+    }
+}
+
+/* ---- im2col ------------------------------------------------------------------------------------ */
+
+typedef struct seg_copy {
+    const float *x;   /* one input channel plane */
+    float *row;       /* one col row */
+} seg_copy;
+
+static void im2col_seg(void *arg, size_t pos, int64_t other, size_t len, int64_t step)
+{
+    const seg_copy *s = arg;
+    float *dst = s->row + pos;
+    if (other < 0) {
+        memset(dst, 0, len * sizeof *dst);
+        return;
+    }
+    const float *src = s->x + other;
+    if (step == 1) {
+        memcpy(dst, src, len * sizeof *dst);
+    } else {
+        for (size_t t = 0; t < len; t++)
+            dst[t] = src[(int64_t)t * step];
+    }
+}
+
+/* Rows [begin, end) of the column block: row r = (input channel, kernel tap), as W's rows are laid out. */
+static void im2col_rows(void *arg, size_t begin, size_t end)
+{
+    const conv_job *J = arg;
+    const conv_plan *P = J->P;
+    size_t width = J->p1 - J->p0;
+    int64_t j[ONR_POOL_MAX_SPATIAL];
+    for (size_t r = begin; r < end; r++) {
+        size_t ic = r / P->ksize;
+        onr_taps_decode(J->taps, r % P->ksize, j);
+        seg_copy s = {J->xg + ic * P->in_sp, J->col + r * width};
+        onr_taps_walk(J->taps, j, J->p0, J->p1, im2col_seg, &s);
+    }
+}
+
+static void conv_im2col_f32(onr_op_ctx *c, conv_job *J, float *col)
+{
+    const conv_plan *P = J->P;
+    const float *x = J->x, *w = J->w;
+    float *y = J->y;
+    float beta = J->bias ? 1.0f : 0.0f;
+    J->col = col;
+    size_t grain = P->chunk >= 1024 ? 1 : 1024 / P->chunk;
+    for (size_t b = 0; b < P->batch; b++)
+        for (size_t g = 0; g < P->group; g++) {
+            J->xg = x + (b * P->cin + g * P->cin_g) * P->in_sp;
+            const float *wg = w + g * P->cout_g * P->kdim;
+            float *yg = y + (b * P->cout + g * P->cout_g) * P->out_sp;
+            for (size_t p0 = 0; p0 < P->out_sp; p0 += P->chunk) {
+                J->p0 = p0;
+                J->p1 = p0 + P->chunk < P->out_sp ? p0 + P->chunk : P->out_sp;
+                onr_parallel_for(c->pool, P->kdim, grain, im2col_rows, J);
+                onr_sgemm(c->pool, false, false, P->cout_g, J->p1 - p0, P->kdim, 1.0f, wg, P->kdim, col, J->p1 - p0,
+                          beta, yg + p0, P->out_sp);
+            }
+        }
+}
+
+static void conv_1x1_f32(onr_op_ctx *c, conv_job *J)
+{
+    const conv_plan *P = J->P;
+    const float *x = J->x, *w = J->w;
+    float *y = J->y;
+    for (size_t b = 0; b < P->batch; b++)
+        for (size_t g = 0; g < P->group; g++)
+            onr_sgemm(c->pool, false, false, P->cout_g, P->out_sp, P->cin_g, 1.0f, w + g * P->cout_g * P->kdim,
+                      P->kdim, x + (b * P->cin + g * P->cin_g) * P->in_sp, P->in_sp, J->bias ? 1.0f : 0.0f,
+                      y + (b * P->cout + g * P->cout_g) * P->out_sp, P->out_sp);
+}
+
+/* ---- direct: y_plane += w[tap] * shifted x_plane, for every tap -------------------------------- */
+
+typedef struct seg_acc_f32 {
+    const float *x;
+    float *y;
+    float w;
+} seg_acc_f32;
+
+static void acc_seg_f32(void *arg, size_t pos, int64_t other, size_t len, int64_t step)
+{
+    const seg_acc_f32 *s = arg;
+    if (other < 0)
+        return;
+    float *dst = s->y + pos;
+    const float *src = s->x + other;
+    if (step == 1) {
+        for (size_t t = 0; t < len; t++)
+            dst[t] += s->w * src[t];
+    } else {
+        for (size_t t = 0; t < len; t++)
+            dst[t] += s->w * src[(int64_t)t * step];
+    }
+}
+
+typedef struct seg_acc_f64 {
+    const double *x;
+    double *y;
+    double w;
+} seg_acc_f64;
+
+static void acc_seg_f64(void *arg, size_t pos, int64_t other, size_t len, int64_t step)
+{
+    const seg_acc_f64 *s = arg;
+    if (other < 0)
+        return;
+    for (size_t t = 0; t < len; t++)
+        s->y[pos + t] += s->w * s->x[other + (int64_t)t * step];
+}
+
+/* Output planes [begin, end) of (N, M): each sums its group's C/g input planes over all taps. */
+static void conv_direct_f32(void *arg, size_t begin, size_t end)
+{
+    const conv_job *J = arg;
+    const conv_plan *P = J->P;
+    const float *x = J->x, *w = J->w, *bias = J->bias;
+    float *y = J->y;
+    int64_t j[ONR_POOL_MAX_SPATIAL];
+    for (size_t q = begin; q < end; q++) {
+        size_t b = q / P->cout, oc = q % P->cout, g = oc / P->cout_g;
+        float *yq = y + q * P->out_sp;
+        float v = bias ? bias[oc] : 0.0f;
+        for (size_t i = 0; i < P->out_sp; i++)
+            yq[i] = v;
+        for (size_t ic = 0; ic < P->cin_g; ic++) {
+            const float *xp = x + (b * P->cin + g * P->cin_g + ic) * P->in_sp;
+            const float *wp = w + (oc * P->cin_g + ic) * P->ksize;
+            for (size_t t = 0; t < P->ksize; t++) {
+                onr_taps_decode(J->taps, t, j);
+                seg_acc_f32 s = {xp, yq, wp[t]};
+                onr_taps_walk(J->taps, j, 0, P->out_sp, acc_seg_f32, &s);
+            }
+        }
+    }
+}
+
+static void conv_direct_f64(void *arg, size_t begin, size_t end)
+{
+    const conv_job *J = arg;
+    const conv_plan *P = J->P;
+    const double *x = J->x, *w = J->w, *bias = J->bias;
+    double *y = J->y;
+    int64_t j[ONR_POOL_MAX_SPATIAL];
+    for (size_t q = begin; q < end; q++) {
+        size_t b = q / P->cout, oc = q % P->cout, g = oc / P->cout_g;
+        double *yq = y + q * P->out_sp;
+        double v = bias ? bias[oc] : 0.0;
+        for (size_t i = 0; i < P->out_sp; i++)
+            yq[i] = v;
+        for (size_t ic = 0; ic < P->cin_g; ic++) {
+            const double *xp = x + (b * P->cin + g * P->cin_g + ic) * P->in_sp;
+            const double *wp = w + (oc * P->cin_g + ic) * P->ksize;
+            for (size_t t = 0; t < P->ksize; t++) {
+                onr_taps_decode(J->taps, t, j);
+                seg_acc_f64 s = {xp, yq, wp[t]};
+                onr_taps_walk(J->taps, j, 0, P->out_sp, acc_seg_f64, &s);
+            }
+        }
+    }
+}
+
+static onr_status conv_run(onr_op_ctx *c, onr_error *err)
+{
+    conv_plan P;
+    onr_status st = make_plan(c, &P, err);
+    if (st != ONR_OK)
+        return st;
+    if (c->scratch_bytes < P.scratch)
+        return onr_err(err, ONR_E_INTERNAL, "scratch of %zu bytes, %zu needed", c->scratch_bytes, P.scratch);
+    onr_taps taps;
+    onr_taps_init(&taps, &P.g, false, c->scratch);
+    conv_job J = {.P = &P, .taps = &taps, .x = c->in[0]->data, .w = c->in[1]->data,
+                  .bias = c->n_in > 2 && c->in[2] ? c->in[2]->data : NULL, .y = c->out[0]->data};
+    size_t planes = P.batch * P.cout;
+    if (planes == 0)
+        return ONR_OK;
+    if (P.path == PATH_DIRECT) {
+        onr_parallel_for(c->pool, planes, 1, c->in[0]->dtype == ONR_DTYPE_FLOAT ? conv_direct_f32 : conv_direct_f64,
+                         &J);
+        return ONR_OK;
+    }
+    if (J.bias)
+        onr_parallel_for(c->pool, planes, 1, fill_bias_f32, &J);
+    if (P.path == PATH_1X1)
+        conv_1x1_f32(c, &J);
+    else
+        conv_im2col_f32(c, &J, (float *)((char *)c->scratch + P.table_bytes));
+    return ONR_OK;
+}
+
+const onr_op_def onr_op_conv = {
+    .domain = "", .op_type = "Conv", .since = 1, .until = 22,
+    .min_in = 2, .max_in = 3, .min_out = 1, .max_out = 1,
+    .params_size = sizeof(conv_params),
+    .parse = conv_parse, .infer = conv_infer, .run = conv_run,
+};
