@@ -39,7 +39,7 @@ INPUT_SEED = 7           # input tensor (separate generator, so the input does n
 # name -> (input shape, constructor kwargs, set). 'core' runs in CI by default; 'all' adds the rest of the
 # torchvision 0.14 classifiers that export at opset 13 within reason.
 CORE = {
-    'mnist':              ((1, 1, 28, 28), {}),
+    'mnist':              ((2, 1, 28, 28), {}),
     'resnet18':           ((1, 3, 224, 224), {}),
     'squeezenet1_1':      ((1, 3, 224, 224), {}),
     'mobilenet_v2':       ((1, 3, 224, 224), {}),
@@ -56,7 +56,9 @@ CORE = {
     'regnet_x_400mf':     ((1, 3, 224, 224), {}),
     'regnet_y_400mf':     ((1, 3, 224, 224), {}),
     'mobilenet_v3_small': ((1, 3, 224, 224), {}),
-    'inception_v3':       ((1, 3, 299, 299), {'aux_logits': False, 'init_weights': True}),
+    # init_weights=False: torchvision's own init (trunc_normal std 0.1) with random BN statistics grows the
+    # logits to ~1e13; torch's default init keeps them O(1), like the other models.
+    'inception_v3':       ((1, 3, 299, 299), {'aux_logits': False, 'init_weights': False}),
 }
 
 # Left out of 'all', with the reason (reported by --list).
@@ -71,13 +73,19 @@ EXCLUDED = {
 EXTRA_INPUT = {}
 
 
-def make_mnist(nn):
+def make_mnist(torch):
     # The Keras "Simple MNIST convnet" tutorial in PyTorch form: Conv(32,3x3)-ReLU-MaxPool(2),
-    # Conv(64,3x3)-ReLU-MaxPool(2), Flatten, Dropout (gone in eval), Linear(1600->10), Softmax.
-    return nn.Sequential(
+    # Conv(64,3x3)-ReLU-MaxPool(2), Flatten, Dropout (gone in eval), Linear(1600->10), Softmax; batch 2.
+    nn = torch.nn
+    model = nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Dropout(0.5), nn.Linear(64 * 5 * 5, 10), nn.Softmax(dim=1))
+    # Default init gives logits of ~0.2 and a flat softmax (every probability ~0.1), which would hide logit
+    # errors; scaled, the probabilities spread over 1e-3..0.5 and the comparison sees the logits.
+    with torch.no_grad():
+        model[8].weight.mul_(12.0)
+    return model
 
 
 def all_models():
@@ -120,7 +128,7 @@ def build(torch, name, kwargs):
     import torchvision.models as tvm
     torch.manual_seed(SEED)
     if name == 'mnist':
-        model = make_mnist(torch.nn)
+        model = make_mnist(torch)
     else:
         model = tvm.get_model(name, weights=None, **kwargs)
     randomize_norms(torch, model)

@@ -15,22 +15,36 @@ ninja -C build
 ONNXRUN=build/src/cli/onnxrun
 T=models/tutorial
 
+# banner LINE...: a heading for the next step.
 banner() {
     echo
     echo "=============================================================================================="
-    echo "$@"
+    printf '%s\n' "$@"
     echo "=============================================================================================="
 }
 
-banner "The 8x8 vertical-line image (input.npy): a 3x3 vertical-line detector (Conv) answers 3 on the" \
-       $'\n'"line; Relu keeps it; 2x2 average and max pooling both halve the map to rows [0,3,0]."
+# show_input FILE: the input image, printed like the CLI prints tensors (numpy comes with setup.sh).
+show_input() {
+    /usr/bin/python3 -c 'import sys, numpy as np
+x = np.load(sys.argv[1])
+print(f"input {sys.argv[1]}: {x.dtype} {list(x.shape)}")
+for row in x.reshape(x.shape[-2:]):
+    print("    " + " ".join(f"{v:g}" for v in row))' "$1"
+}
+
+banner "The 8x8 vertical-line image: a 3x3 vertical-line detector (Conv) answers 3 on the line," \
+       "Relu keeps it, and 2x2 average and max pooling both halve the map to rows [0,3,0]."
+show_input "$T/vertical_line/input.npy"
 "$ONNXRUN" run "$T/vertical_line/model.onnx" -i "$T/vertical_line/input.npy"
 
-banner "The same model on a diagonal line (input_diagonal.npy): here average and max pooling differ." \
-       $'\n'"Max pooling keeps 'a line is in this window' (1), average pooling how much of it the line fills."
+banner "The same model on a diagonal line: here average and max pooling differ. Max pooling keeps" \
+       "'a line is in this window' (1), average pooling how much of the window the line fills."
+show_input "$T/vertical_line/input_diagonal.npy"
 "$ONNXRUN" run "$T/vertical_line/model.onnx" -i "$T/vertical_line/input_diagonal.npy"
 
-banner "Padding and ceil_mode on the ramp 1..25: count_include_pad 0 vs 1, MaxPool Indices, ceil_mode=1."
+banner "Padding and ceil_mode on the ramp 1..25: 3x3 stride 2 pads 1 with count_include_pad 0 and 1," \
+       "MaxPool with its Indices output, and 2x2 stride 2 with ceil_mode=1 (a third, partial window)."
+show_input "$T/pool_padding/input.npy"
 "$ONNXRUN" run "$T/pool_padding/model.onnx" -i "$T/pool_padding/input.npy"
 
 banner "Every tutorial output checked against the expected values computed by make_tutorial.py"

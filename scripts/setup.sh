@@ -8,8 +8,10 @@ set -euo pipefail
 BUILD_PKGS=(gcc meson ninja-build pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev)
 # test: Criterion, the ONNX backend test data, clang with its sanitizer runtimes (ASan + UBSan build)
 TEST_PKGS=(libcriterion-dev libonnx-testdata clang libclang-rt-14-dev)
-# models: regenerate models/tutorial (make_tutorial.py runs with /usr/bin/python3)
-MODEL_PKGS=(python3 python3-onnx python3-numpy)
+# models: regenerate the bundled models (models/*/make_*.py) and run the real-model tests (tests/models:
+# the torchvision suite exports torchvision classifiers and compares with PyTorch's output). All scripts
+# run with Debian's /usr/bin/python3.
+MODEL_PKGS=(python3 python3-onnx python3-numpy python3-torch python3-torchvision)
 
 PKGS=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${MODEL_PKGS[@]}")
 

@@ -6,6 +6,9 @@
  * backend runner uses it: |got - want| <= atol + rtol * |want|, NaN equal to NaN, infinities equal only
  * to themselves; integers and bool must be equal; dtype and shape must match.
  *
+ * bfloat16 tensors stored as uint16 bit patterns (numpy has no bfloat16) are read as bfloat16 where
+ * the graph declares bfloat16, see bf16_as_uint16.
+ *
  * Outcome per test: PASS; SKIP when the model, an input or the run is ONR_E_UNSUPPORTED (valid ONNX that
  * onnxrun does not run); FAIL otherwise. A test named in the expected-failures list that fails prints
  * XFAIL and counts as skipped (the last line keeps its three counts); one that passes is a FAIL, so the
@@ -85,9 +88,21 @@ static bool close_enough(double g, double w, double rtol, double atol)
     return fabs(g - w) <= atol + rtol * fabs(w);
 }
 
-static bool compare(const onr_tensor *got, const onr_tensor *want, const test_opts *o, char *why, size_t size)
+/* numpy has no bfloat16, so the ONNX test data (onnx <= 1.13, backend/test/case/node/cast.py and
+ * castlike.py) stores bfloat16 tensors as uint16 arrays of the bit patterns. A uint16 file where the
+ * graph declares bfloat16 is read as those bits. */
+static bool bf16_as_uint16(onr_dtype declared, onr_dtype file)
+{
+    return declared == ONR_DTYPE_BFLOAT16 && file == ONR_DTYPE_UINT16;
+}
+
+static bool compare(const onr_tensor *got, const onr_tensor *want_file, const test_opts *o, char *why, size_t size)
 {
     char a[160], b[160];
+    onr_tensor want_bits = *want_file;
+    if (bf16_as_uint16(got->dtype, want_file->dtype))
+        want_bits.dtype = ONR_DTYPE_BFLOAT16;
+    const onr_tensor *want = &want_bits;
     if (got->dtype != want->dtype) {
         snprintf(why, size, "dtype %s, want %s", onr_dtype_name(got->dtype), onr_dtype_name(want->dtype));
         return false;
@@ -223,6 +238,8 @@ static outcome run_set(const onr_model *m, onr_session *s, const char *set, cons
     for (size_t k = 0; k < n_in; k++) {
         in[k] = *ins[k];
         in[k].name = onr_model_input(m, k)->name;
+        if (bf16_as_uint16(onr_model_input(m, k)->dtype, in[k].dtype))
+            in[k].dtype = ONR_DTYPE_BFLOAT16;
     }
     onr_error e = {0};
     if (onr_session_run(s, in, n_in, NULL, out, n_out, &e) != ONR_OK) {

@@ -62,7 +62,9 @@ static onr_status load_opsets(loader *L)
         m->opsets[m->n_opsets].version = o->version;
         m->n_opsets++;
     }
-    /* IR version < 3 models predate opset_import: they mean ai.onnx opset 1. */
+    /* IR version < 3 models predate opset_import: they mean ai.onnx opset 1. From IR 3 on it is required. */
+    if (mp->n_opset_import == 0 && mp->has_ir_version && mp->ir_version >= 3)
+        return onr_err(L->err, ONR_E_INVALID_MODEL, "the model has no opset_import (required from IR version 3)");
     if (opset_of(m, "") < 0 && mp->n_opset_import == 0) {
         m->opsets[m->n_opsets].domain = "";
         m->opsets[m->n_opsets].version = 1;
@@ -388,6 +390,10 @@ static onr_status resolve_inputs_and_parse(loader *L, Onnx__GraphProto *g)
                                n->label, name);
             n->in[i] = id;
         }
+        /* An op without a parse hook has no attributes in ONNX; the checker rejects unknown ones. */
+        if (!n->def->parse && n->desc.n_attrs)
+            return onr_err(L->err, ONR_E_INVALID_MODEL, "%s: attribute '%s' is not defined for %s", n->label,
+                           n->desc.attrs[0].name, n->desc.op_type);
         if (n->def->params_size) {
             n->params = onr_arena_alloc(&m->arena, n->def->params_size);
             if (!n->params)
@@ -561,8 +567,9 @@ onr_status onr_model_load_file(const char *path, onr_model **out, onr_error *err
 {
     void *data;
     size_t size;
-    if (out)
-        *out = NULL;
+    if (!out)
+        return onr_err(err, ONR_E_INVALID_ARG, "onr_model_load_file: out is NULL");
+    *out = NULL;
     onr_status st = onr_read_file(path, MAX_MODEL_BYTES, &data, &size, err);
     if (st != ONR_OK)
         return st;

@@ -158,13 +158,18 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
     free(s->folded);
     s->folded = calloc(n_outputs_total + 1, sizeof *s->folded);
     iv = calloc(n_outputs_total + m->n_nodes + 1, sizeof *iv);
-    if (!s->folded || !iv) {
+    int *iv_of = malloc((m->n_values + 1) * sizeof *iv_of);          /* value -> its interval, -1 */
+    int *alias_root = malloc((m->n_values + 1) * sizeof *alias_root); /* value -> value it aliases, -1 */
+    if (!s->folded || !iv || !iv_of || !alias_root) {
         free(iv);
+        free(iv_of);
+        free(alias_root);
         return onr_err(err, ONR_E_NOMEM, "out of memory while planning");
     }
 
     /* Values as the plan starts: initializers known, model inputs shaped but not yet bound. */
     for (size_t v = 0; v < m->n_values; v++) {
+        iv_of[v] = alias_root[v] = -1;
         const onr_value *val = &m->values[v];
         memset(&s->vals[v], 0, sizeof s->vals[v]);
         s->known[v] = 0;
@@ -240,9 +245,20 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
             if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
                 goto fail;
             int v = node->out[o];
-            interval *x = &iv[n_iv++];
+            size_t last = s->opt.keep_values ? m->n_nodes : s->last_use[v] > k ? s->last_use[v] : k;
+            int v0 = node->n_in ? node->in[0] : -1;
+            int root = v0 >= 0 && alias_root[v0] >= 0 ? alias_root[v0] : v0;
+            if (o == 0 && (node->def->flags & ONR_OP_ALIAS_INPUT0) && root >= 0 && iv_of[root] >= 0) {
+                /* Share input 0's block, which now lives as long as either value is read. */
+                alias_root[v] = root;
+                if (iv[iv_of[root]].last < last)
+                    iv[iv_of[root]].last = last;
+                continue;
+            }
+            interval *x = &iv[n_iv];
+            iv_of[v] = (int)n_iv++;
             x->first = k;
-            x->last = s->opt.keep_values ? m->n_nodes : s->last_use[v] > k ? s->last_use[v] : k;
+            x->last = last;
             x->bytes = round_up(bytes);
             x->value = v;
         }
@@ -274,11 +290,18 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
         else
             s->pn[(size_t)(-1 - iv[i].value)].ctx.scratch = p;
     }
+    for (size_t v = 0; v < m->n_values; v++)
+        if (alias_root[v] >= 0)
+            s->vals[v].data = s->vals[alias_root[v]].data;
     free(iv);
+    free(iv_of);
+    free(alias_root);
     s->planned = 1;
     return ONR_OK;
 fail:
     free(iv);
+    free(iv_of);
+    free(alias_root);
     onr_plan_release(s);
     return st;
 }

@@ -1,5 +1,6 @@
 /* session.c: sessions: bind and check inputs, (re)plan when input shapes change, run the nodes, hand
  * out outputs as views. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -131,9 +132,14 @@ static onr_status check_input(const onr_value_info *d, const onr_tensor *t, onr_
         return onr_err(err, ONR_E_INVALID_ARG, "input '%s': expected shape %s (-1 = any), got %s", d->name, want, got);
     }
     size_t bytes;
-    onr_status st = onr_shape_bytes(t->dtype, t->rank, t->dims, &bytes, d->name, err);
-    if (st != ONR_OK)
-        return onr_err(err, ONR_E_INVALID_ARG, "input '%s': invalid shape", d->name);
+    char what[160];
+    snprintf(what, sizeof what, "input '%s'", d->name);
+    /* Keep shape_bytes' message (it names the negative dim or the overflow); the caller is at fault. */
+    if (onr_shape_bytes(t->dtype, t->rank, t->dims, &bytes, what, err) != ONR_OK) {
+        if (err)
+            err->code = ONR_E_INVALID_ARG;
+        return ONR_E_INVALID_ARG;
+    }
     if (bytes && !t->data)
         return onr_err(err, ONR_E_INVALID_ARG, "input '%s': data is NULL", d->name);
     return ONR_OK;

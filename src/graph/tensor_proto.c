@@ -140,6 +140,9 @@ onr_status onr_tensor_from_proto(const Onnx__TensorProto *tp, const char *base_d
     onr_dtype dtype = (onr_dtype)dt;
     size_t count, bytes;
     onr_status st = onr_shape_bytes(dtype, (int32_t)tp->n_dims, tp->dims, &bytes, what, err);
+    if (st == ONR_E_NOMEM) /* dims whose product overflows: no data can match them, the tensor is broken */
+        return onr_err(err, ONR_E_INVALID_MODEL, "%s: dims multiply to more bytes than memory can address (overflow)",
+                       what);
     if (st != ONR_OK)
         return st;
     onr_shape_count((int32_t)tp->n_dims, tp->dims, &count, what, err);

@@ -92,6 +92,10 @@ typedef struct onr_op_ctx {
 enum {
     /* Output depends only on input shapes (Shape, Size): the planner folds it whenever shapes are known. */
     ONR_OP_SHAPE_ONLY = 1u << 0,
+    /* Output 0 holds exactly input 0's bytes (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout):
+     * the planner may point it at input 0's buffer, so run must skip its copy when out->data == in->data.
+     * Safe because no op writes its inputs. */
+    ONR_OP_ALIAS_INPUT0 = 1u << 1,
 };
 
 typedef struct onr_op_def {

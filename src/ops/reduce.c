@@ -21,6 +21,7 @@
 #include "core/shape.h"
 #include "ops/attr.h"
 #include "ops/op.h"
+#include "ops/shape_args.h"
 
 enum { R_SUM, R_MEAN, R_MAX };
 
@@ -53,46 +54,33 @@ static onr_status reduce_parse(const onr_node_desc *node, void *params, onr_erro
     return st;
 }
 
-/* Which axes reduce; *noop when the op is the identity (empty axes with noop_with_empty_axes). */
+/* Which axes reduce; *noop when the op is the identity (empty axes with noop_with_empty_axes). The axes
+ * input decides the output shape: onr_input_ints reports ONR_E_NEEDS_DATA while it is unknown. */
 static onr_status resolve_axes(const onr_op_ctx *c, bool *red, bool *noop, onr_error *err)
 {
     const reduce_params *p = c->params;
     int32_t r = c->in[0]->rank;
     const onr_tensor *at = p->axes_input && c->n_in > 1 ? c->in[1] : NULL;
-    size_t n = p->n_axes;
+    int64_t vals[ONR_MAX_RANK], norm[ONR_MAX_RANK];
+    const int64_t *axes = p->axes;
+    size_t n = p->axes_input ? 0 : p->n_axes;
     if (at) {
-        if (at->dtype != ONR_DTYPE_INT64 && at->dtype != ONR_DTYPE_INT32)
-            return onr_err(err, ONR_E_INVALID_MODEL, "input 'axes' must be int64, got %s", onr_dtype_name(at->dtype));
-        if (at->rank > 1)
-            return onr_err(err, ONR_E_INVALID_MODEL, "input 'axes' must be 1-D, has rank %d", (int)at->rank);
-        n = onr_tensor_count(at);
-        if (n && !at->data)
-            return onr_err(err, ONR_E_NEEDS_DATA, "input 'axes' is only known at run time");
-    } else if (p->axes_input) {
-        n = 0;
+        onr_status st = onr_input_ints(at, "input 'axes'", ONR_MAX_RANK, vals, &n, err);
+        if (st != ONR_OK)
+            return st;
+        axes = vals;
     }
-    *noop = false;
+    if (n > ONR_MAX_RANK)
+        return onr_err(err, ONR_E_INVALID_MODEL, "attribute 'axes' has %zu values for rank %d", n, (int)r);
+    onr_status st = onr_axes_norm(axes, n, r, at ? "input 'axes'" : "attribute 'axes'", norm, err);
+    if (st != ONR_OK)
+        return st;
+    /* No axes: all of them, or none with noop_with_empty_axes. */
+    *noop = n == 0 && p->noop_empty != 0;
     for (int32_t i = 0; i < r; i++)
-        red[i] = n == 0;
-    if (n == 0) {
-        *noop = p->noop_empty != 0;
-        if (*noop)
-            for (int32_t i = 0; i < r; i++)
-                red[i] = false;
-        return ONR_OK;
-    }
-    for (size_t k = 0; k < n; k++) {
-        int64_t a = at ? (int64_t)onr_load_as_double(at->dtype, at->data, k) : p->axes[k];
-        if (at && at->dtype == ONR_DTYPE_INT64)
-            a = ((const int64_t *)at->data)[k]; /* exact, whatever the magnitude */
-        int64_t ax = a < 0 ? a + r : a;
-        if (ax < 0 || ax >= r)
-            return onr_err(err, ONR_E_INVALID_MODEL, "axes[%zu] = %lld is outside [%d, %d] for rank %d", k,
-                           (long long)a, -(int)r, (int)r - 1, (int)r);
-        if (red[ax])
-            return onr_err(err, ONR_E_INVALID_MODEL, "axes[%zu] = %lld repeats an axis", k, (long long)a);
-        red[ax] = true;
-    }
+        red[i] = n == 0 && !*noop;
+    for (size_t k = 0; k < n; k++)
+        red[norm[k]] = true;
     return ONR_OK;
 }
 

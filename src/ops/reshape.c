@@ -148,7 +148,7 @@ const onr_op_def onr_op_reshape = {
     .domain = "", .op_type = "Reshape", .since = 1, .until = 22,
     .min_in = 1, .max_in = 2, .min_out = 1, .max_out = 1,
     .params_size = sizeof(reshape_params), .parse = reshape_parse,
-    .infer = reshape_infer, .run = copy_run,
+    .infer = reshape_infer, .run = copy_run, .flags = ONR_OP_ALIAS_INPUT0,
 };
 
 /* --- Flatten ------------------------------------------------------------------------------------ */
@@ -191,7 +191,7 @@ const onr_op_def onr_op_flatten = {
     .domain = "", .op_type = "Flatten", .since = 1, .until = 22,
     .min_in = 1, .max_in = 1, .min_out = 1, .max_out = 1,
     .params_size = sizeof(flatten_params), .parse = flatten_parse,
-    .infer = flatten_infer, .run = copy_run,
+    .infer = flatten_infer, .run = copy_run, .flags = ONR_OP_ALIAS_INPUT0,
 };
 
 /* --- Squeeze / Unsqueeze ------------------------------------------------------------------------ */
@@ -311,12 +311,12 @@ const onr_op_def onr_op_squeeze = {
     .domain = "", .op_type = "Squeeze", .since = 1, .until = 22,
     .min_in = 1, .max_in = 2, .min_out = 1, .max_out = 1,
     .params_size = sizeof(axes_params), .parse = squeeze_parse,
-    .infer = squeeze_infer, .run = copy_run,
+    .infer = squeeze_infer, .run = copy_run, .flags = ONR_OP_ALIAS_INPUT0,
 };
 
 const onr_op_def onr_op_unsqueeze = {
     .domain = "", .op_type = "Unsqueeze", .since = 1, .until = 22,
     .min_in = 1, .max_in = 2, .min_out = 1, .max_out = 1,
     .params_size = sizeof(axes_params), .parse = unsqueeze_parse,
-    .infer = unsqueeze_infer, .run = copy_run,
+    .infer = unsqueeze_infer, .run = copy_run, .flags = ONR_OP_ALIAS_INPUT0,
 };

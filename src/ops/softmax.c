@@ -60,11 +60,12 @@ static inline uint16_t st_bf16(float v) { return onr_f32_to_bf16(v); }
                     y[r * inner + j] = st_##sfx(e);                                                           \
             }                                                                                                 \
         if (log_) {                                                                                           \
+            /* (x - max) first: it is exact where x is large, then subtract the small log(sum) */       \
             for (size_t j = 0; j < m; j++)                                                                    \
-                sum[j] = mx[j] + LOG(sum[j]);                                                                 \
+                sum[j] = LOG(sum[j]);                                                                         \
             for (size_t r = 0; r < n; r++)                                                                    \
                 for (size_t j = 0; j < m; j++)                                                                \
-                    y[r * inner + j] = st_##sfx(ld_##sfx(&x[r * inner + j]) - sum[j]);                        \
+                    y[r * inner + j] = st_##sfx((ld_##sfx(&x[r * inner + j]) - mx[j]) - sum[j]);              \
             return;                                                                                           \
         }                                                                                                     \
         for (size_t j = 0; j < m; j++)                                                                        \

@@ -395,18 +395,16 @@ static onr_status dropout_parse(const onr_node_desc *node, void *params, onr_err
     return st;
 }
 
-/* Training with a non-zero ratio is refused; needs the data of ratio and training_mode. */
+/* Training with a non-zero ratio is refused. Checked in infer when the inputs are constants (the usual
+ * case: a load-time error), otherwise at run; the output shape never depends on them. */
 static onr_status dropout_check_mode(const onr_op_ctx *c, onr_error *err)
 {
     const onr_tensor *ratio = c->n_in > 1 ? c->in[1] : NULL, *mode = c->n_in > 2 ? c->in[2] : NULL;
     if (!mode || !mode->data || onr_tensor_count(mode) == 0 || !((const uint8_t *)mode->data)[0])
         return ONR_OK;
-    double r = 0.5;
-    if (ratio) {
-        if (!ratio->data)
-            return onr_err(err, ONR_E_UNSUPPORTED, "input 'ratio' must be known when training_mode is true");
-        r = onr_load_as_double(ratio->dtype, ratio->data, 0);
-    }
+    if (ratio && !ratio->data)
+        return ONR_OK; /* infer with a run-time ratio: run checks again */
+    double r = ratio ? onr_load_as_double(ratio->dtype, ratio->data, 0) : 0.5;
     if (r != 0)
         return onr_err(err, ONR_E_UNSUPPORTED,
                        "training_mode=true with ratio %g is random dropout; onnxrun runs inference only", r);
@@ -458,5 +456,5 @@ const onr_op_def onr_op_dropout = {
     .domain = "", .op_type = "Dropout", .since = 1, .until = 22,
     .min_in = 1, .max_in = 3, .min_out = 1, .max_out = 2,
     .params_size = sizeof(dropout_params), .parse = dropout_parse,
-    .infer = dropout_infer, .run = dropout_run,
+    .infer = dropout_infer, .run = dropout_run, .flags = ONR_OP_ALIAS_INPUT0,
 };

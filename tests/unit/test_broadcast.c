@@ -122,13 +122,15 @@ Test(broadcast, iteration_matches_numpy_rule)
     uint32_t rng = 12345;
     for (int iter = 0; iter < 400; iter++) {
         int32_t r = (int32_t)(ec_rand(&rng) % 6);
-        onr_tensor out = sh_t(ONR_DTYPE_FLOAT, r, NULL, NULL), in[3];
+        onr_tensor out = sh_t(ONR_DTYPE_FLOAT, 0, NULL, NULL), in[3];
+        out.rank = r;
         for (int32_t i = 0; i < r; i++)
             out.dims[i] = 1 + ec_rand(&rng) % 4;
         size_t n_in = 1 + ec_rand(&rng) % 3;
         for (size_t k = 0; k < n_in; k++) {
             int32_t rk = r ? (int32_t)(ec_rand(&rng) % (uint32_t)(r + 1)) : 0;
-            in[k] = sh_t(ONR_DTYPE_FLOAT, rk, NULL, NULL);
+            in[k] = sh_t(ONR_DTYPE_FLOAT, 0, NULL, NULL);
+            in[k].rank = rk;
             for (int32_t j = 0; j < rk; j++)
                 in[k].dims[j] = ec_rand(&rng) % 3 == 0 ? 1 : out.dims[j + r - rk];
         }

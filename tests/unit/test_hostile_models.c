@@ -349,7 +349,7 @@ static void g_domain_not_imported(mb *b)
     mb_node_domain(b, identity_model(b, 13), "com.example.secret");
 }
 static void g_future_opset(mb *b) { identity_model(b, 999); }
-static void g_opset_zero(mb *b) { identity_model(b, 0); mb_opset(b, "", 0); }
+static void g_opset_zero(mb *b) { identity_model(b, 0); }
 static void g_opset_twice(mb *b) { identity_model(b, 13); mb_opset(b, "ai.onnx", 12); }
 static void g_empty_op_type(mb *b) { identity_model(b, 13)->op_type = mb_strdup(b, ""); }
 static void g_undefined_input(mb *b)
@@ -418,7 +418,11 @@ static void g_input_without_name(mb *b)
     identity_model(b, 13);
     mb_input(b, "", F, 2, d13);
 }
-static void g_too_many_inputs(mb *b) { identity_model(b, 13)->n_input = 0, mb_node(b, "Identity", "two", "x,x", "z"); }
+static void g_too_many_inputs(mb *b)
+{
+    identity_model(b, 13);
+    mb_node(b, "Identity", "two", "x,x", "z");
+}
 static void g_required_input_empty(mb *b)
 {
     mb_opset(b, "", 13);
@@ -750,7 +754,7 @@ typedef struct run_case {
 } run_case;
 
 static const run_case run_cases[] = {
-    {"control: the declared shape runs", "x", F, 2, {-1, 3}, 1, 0, ONR_OK, NULL, NULL},
+    {"control: the declared shape runs", "x", F, 2, {1, 3}, 1, 0, ONR_OK, NULL, NULL},
     {"unknown input name", "z", F, 2, {1, 3}, 1, 0, ONR_E_INVALID_ARG, "'z'", "'x'"},
     {"input without a name", NULL, F, 2, {1, 3}, 1, 0, ONR_E_INVALID_ARG, "''", NULL},
     {"wrong dtype", "x", ONR_DTYPE_INT64, 2, {1, 3}, 1, 0, ONR_E_INVALID_ARG, "'x'", "float"},
@@ -818,11 +822,7 @@ ParameterizedTest(size_t *i, hostile, run_inputs)
 Test(hostile, wrong_outputs_requested)
 {
     float data[3] = {1, 2, 3};
-    mb *b = mb_new(13);
-    identity_model(b, 13);
-    b = b; /* identity_model added a second ai.onnx import: rebuild cleanly */
-    mb_free(b);
-    b = mb_new(0);
+    mb *b = mb_new(0);
     identity_model(b, 13);
     onr_model *m = NULL;
     onr_session *s = NULL;
@@ -971,14 +971,34 @@ Test(hostile_files, truncated_and_flipped_builder_model)
     mb_free(b);
 }
 
+/* The source tree: $ONR_SOURCE_ROOT, else two folders above this file as the compiler named it (meson
+ * compiles "../tests/unit/x.c" relative to the build root, where `meson test` runs). */
+static const char *source_root(void)
+{
+    static char root[PATH_MAX];
+    const char *env = getenv("ONR_SOURCE_ROOT");
+    if (env && *env)
+        return env;
+    snprintf(root, sizeof root, "%s", __FILE__);
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(root, '/');
+        if (!slash)
+            return ".";
+        *slash = '\0';
+    }
+    return root[0] ? root : "/";
+}
+
 Test(hostile_files, truncated_and_flipped_tutorial_model)
 {
     static const char *const models[] = {"models/tutorial/vertical_line/model.onnx",
                                          "models/tutorial/pool_padding/model.onnx"};
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
         char path[PATH_MAX];
-        path_in(path, sizeof path, SOURCE_ROOT, models[k]);
+        path_in(path, sizeof path, source_root(), models[k]);
         FILE *f = fopen(path, "rb");
+        if (!f && errno == ENOENT)
+            cr_skip_test("%s not found: run from the build root (meson test) or set ONR_SOURCE_ROOT", path);
         cr_assert_not_null(f, "%s: %s", path, strerror(errno));
         static uint8_t buf[1 << 16];
         size_t n = fread(buf, 1, sizeof buf, f);

@@ -240,6 +240,9 @@ static const resize_case resize_cases[] = {
     /* test data of test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn */
     {"downsample_sizes_nearest_tf_half_pixel_for_nn", 13, "nearest", "tf_half_pixel_for_nn", NULL, 0, 0, 0, NULL,
      4, 4, 0, {0}, 4, {1, 1, 3, 2}, 0, {0}, 0, {0}, 0, 3, 2, {6, 8, 10, 12, 14, 16}},
+    /* Resize-19 docs, resize_downsample_scales_linear_half_pixel_symmetric: [1, 2, 3, 4] x 0.6 */
+    {"downsample_scales_linear_half_pixel_symmetric", 19, "linear", "half_pixel_symmetric", NULL, 0, 0, 0, NULL, 1,
+     4, 4, {1, 1, 1, 0.6f}, 0, {0}, 0, {0}, 0, {0}, 0, 1, 2, {1.66666663f, 3.33333325f}},
     /* Resize-18: axes, keep_aspect_ratio_policy, antialias */
     {"upsample_sizes_nearest_axes_2_3", 18, "nearest", NULL, NULL, 0, 0, 0, NULL, 2, 2, 0, {0}, 2, {7, 8}, 2,
      {2, 3}, 0, {0}, 0, 7, 8,
