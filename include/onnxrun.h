@@ -99,6 +99,15 @@ typedef struct onr_opset {
 typedef struct onr_model onr_model;
 typedef struct onr_session onr_session;
 
+/* Custom allocator for a session's activation memory (arena, folded constants, run-time shaped values).
+ * alloc must return memory aligned to `align` (a power of two, 64) or NULL; free accepts NULL. Called from
+ * the thread that calls onr_session_new / onr_session_run. */
+typedef struct onr_allocator {
+    void *(*alloc)(void *ctx, size_t size, size_t align);
+    void (*free)(void *ctx, void *ptr);
+    void *ctx;
+} onr_allocator;
+
 typedef struct onr_options {
     int threads;                     /* 0 = default (1) */
     uint64_t max_tensor_bytes;       /* 0 = default (4 GiB) */
@@ -106,6 +115,7 @@ typedef struct onr_options {
     int profile;                     /* non-zero: record time per node, see onr_session_profile */
     int keep_values;                 /* non-zero: no buffer reuse, so every intermediate value stays
                                         readable after a run (onr_session_values, `--dump`) */
+    const onr_allocator *allocator;  /* NULL: the C library's aligned allocation; must outlive the session */
 } onr_options;
 
 /* --- status ------------------------------------------------------------------------------------ */

@@ -25,6 +25,7 @@ enum {
 int cli_run(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_test(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 
 /* "onnxrun: <file>: <message>" on stderr (no "<file>: " when file is NULL). */
 void cli_error(const char *file, const char *fmt, ...)

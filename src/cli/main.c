@@ -23,6 +23,11 @@ static const char USAGE[] =
     "      bool, NaN equal to NaN. Tests the model cannot run (unsupported op or type) are skipped.\n"
     "      FILE lists known failures, one `test_name reason...` per line (# starts a comment): they\n"
     "      print XFAIL and count as skipped; one that passes is a failure, so the list only shrinks.\n"
+    "  bench MODEL [-i NAME=FILE]... [--threads N] [--seconds S] [--warmup N] [--runs N] [--no-profile]\n"
+    "        [--json]\n"
+    "      Time repeated runs (default: 5 warm-up, then 3 s): median, min, p90 latency, then the time per\n"
+    "      op type and the slowest nodes. Inputs without -i are seeded random data (symbolic dims = 1).\n"
+    "      --json prints one JSON object (median_us, min_us, p90_us, runs, threads, ...).\n"
     "\n"
     "options:\n"
     "  -h, --help     this text          -V, --version   print the version\n"
@@ -58,6 +63,8 @@ int main(int argc, char **argv)
         return cli_info(argc - 1, argv + 1);
     if (strcmp(cmd, "test") == 0)
         return cli_test(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return cli_bench(argc - 1, argv + 1);
     cli_error(NULL, "unknown command '%s' (try `onnxrun --help`)", cmd);
     return CLI_EXIT_USAGE;
 }

@@ -26,7 +26,7 @@ typedef struct interval {
 void onr_plan_release_eager(onr_session *s)
 {
     for (size_t v = 0; v < s->m->n_values; v++) {
-        onr_free_aligned(s->eager_bufs[v]);
+        onr_session_dealloc(s, s->eager_bufs[v]);
         s->eager_bufs[v] = NULL;
     }
 }
@@ -35,9 +35,9 @@ void onr_plan_release(onr_session *s)
 {
     onr_plan_release_eager(s);
     for (size_t i = 0; i < s->n_folded; i++)
-        onr_free_aligned(s->folded[i]);
+        onr_session_dealloc(s, s->folded[i]);
     s->n_folded = 0;
-    onr_free_aligned(s->arena);
+    onr_session_dealloc(s, s->arena);
     s->arena = NULL;
     s->arena_bytes = 0;
     s->planned = 0;
@@ -126,19 +126,19 @@ static onr_status fold(onr_session *s, size_t k, onr_error *err)
         size_t bytes;
         if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
             return st;
-        void *buf = onr_alloc_aligned(bytes);
+        void *buf = onr_session_alloc(s, bytes);
         if (!buf)
             return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes", node->label, bytes);
         s->folded[s->n_folded++] = buf;
         c->out[o]->data = buf;
         s->known[node->out[o]] = 1;
     }
-    if (c->scratch_bytes && !(scratch = onr_alloc_aligned(c->scratch_bytes)))
+    if (c->scratch_bytes && !(scratch = onr_session_alloc(s, c->scratch_bytes)))
         return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes of scratch", node->label, c->scratch_bytes);
     c->scratch = scratch;
     st = node->def->run(c, err);
     c->scratch = NULL;
-    onr_free_aligned(scratch);
+    onr_session_dealloc(s, scratch);
     if (st != ONR_OK)
         return onr_err_prefix(err, "%s", node->label);
     s->pn[k].folded = 1;
@@ -277,7 +277,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
                      (unsigned long long)limit);
         goto fail;
     }
-    s->arena = onr_alloc_aligned(total ? total : ALIGN);
+    s->arena = onr_session_alloc(s, total ? total : ALIGN);
     if (!s->arena) {
         st = onr_err(err, ONR_E_NOMEM, "cannot allocate %zu bytes of activations", total);
         goto fail;

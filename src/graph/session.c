@@ -10,6 +10,25 @@
 #include "core/shape.h"
 #include "graph/session.h"
 
+void *onr_session_alloc(const onr_session *s, size_t bytes)
+{
+    const onr_allocator *a = s->opt.allocator;
+    if (a && a->alloc)
+        return a->alloc(a->ctx, bytes ? bytes : 1, 64);
+    return onr_alloc_aligned(bytes);
+}
+
+void onr_session_dealloc(const onr_session *s, void *p)
+{
+    const onr_allocator *a = s->opt.allocator;
+    if (!p)
+        return;
+    if (a && a->alloc)
+        a->free(a->ctx, p);
+    else
+        onr_free_aligned(p);
+}
+
 void onr_session_free(onr_session *s)
 {
     if (!s)
@@ -45,6 +64,10 @@ onr_status onr_session_new(const onr_model *m, const onr_options *opt, onr_sessi
     s->m = m;
     if (opt)
         s->opt = *opt;
+    if (s->opt.allocator && (!s->opt.allocator->alloc || !s->opt.allocator->free)) {
+        free(s);
+        return onr_err(err, ONR_E_INVALID_ARG, "allocator: both alloc and free must be set");
+    }
     if (s->opt.threads < 0) {
         int threads = s->opt.threads;
         free(s);
@@ -171,18 +194,18 @@ static onr_status run_eager(onr_session *s, size_t k, onr_error *err)
         if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
             return st;
         int v = node->out[o];
-        onr_free_aligned(s->eager_bufs[v]);
-        if (!(s->eager_bufs[v] = onr_alloc_aligned(bytes)))
+        onr_session_dealloc(s, s->eager_bufs[v]);
+        if (!(s->eager_bufs[v] = onr_session_alloc(s, bytes)))
             return onr_err(err, ONR_E_NOMEM, "output '%s': cannot allocate %zu bytes", c->out[o]->name, bytes);
         c->out[o]->data = s->eager_bufs[v];
     }
     void *scratch = NULL;
-    if (c->scratch_bytes && !(scratch = onr_alloc_aligned(c->scratch_bytes)))
+    if (c->scratch_bytes && !(scratch = onr_session_alloc(s, c->scratch_bytes)))
         return onr_err(err, ONR_E_NOMEM, "cannot allocate %zu bytes of scratch", c->scratch_bytes);
     c->scratch = scratch;
     st = node->def->run(c, err);
     c->scratch = NULL;
-    onr_free_aligned(scratch);
+    onr_session_dealloc(s, scratch);
     return st;
 }
 
@@ -258,7 +281,7 @@ onr_status onr_session_run(onr_session *s, const onr_tensor *in, size_t n_in, co
             for (size_t i = 0; i < m->nodes[k].n_in; i++) {
                 int v = m->nodes[k].in[i];
                 if (v >= 0 && s->eager_bufs[v] && s->last_use[v] == k) {
-                    onr_free_aligned(s->eager_bufs[v]);
+                    onr_session_dealloc(s, s->eager_bufs[v]);
                     s->eager_bufs[v] = NULL;
                     s->vals[v].data = NULL;
                 }

@@ -46,4 +46,8 @@ onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, con
 /* Frees the buffers of eager values (all of them, or only those whose last reader is node k). */
 void onr_plan_release_eager(onr_session *s);
 
+/* Session memory goes through the embedder's allocator when one is set. */
+void *onr_session_alloc(const onr_session *s, size_t bytes);
+void onr_session_dealloc(const onr_session *s, void *p);
+
 #endif

@@ -86,6 +86,7 @@ static outcome pipeline(mb *b, const char *base_dir, const onr_options *opt)
 static void expect_outcome(const char *rule, outcome o, onr_status want, int want_phase, const char *msg,
                            const char *msg2)
 {
+    cr_log_info("%s -> %s at %s: %s", rule, onr_status_name(o.st), phase_name[o.phase], o.st ? o.err.message : "");
     if (want == ONR_OK) {
         cr_expect_eq(o.st, ONR_OK, "%s: expected success, got %s at %s: %s", rule, onr_status_name(o.st),
                      phase_name[o.phase], o.err.message);
