@@ -345,3 +345,73 @@ int cli_mkdirs(const char *path)
     free(p);
     return rc;
 }
+
+/* --- names, numbers, JSON, saving ---------------------------------------------------------------------- */
+
+const char *cli_group(uint64_t v, char *buf, size_t size)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int k = 0; k < n && o + 1 < size; k++) {
+        if (k && (n - k) % 3 == 0 && o + 2 < size)
+            buf[o++] = ',';
+        buf[o++] = digits[k];
+    }
+    if (size)
+        buf[o < size ? o : size - 1] = '\0';
+    return buf;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f); /* UTF-8 passes through: JSON text is UTF-8 */
+    }
+    fputc('"', f);
+}
+
+void cli_file_stem(const char *name, const char *fallback, char *buf, size_t size)
+{
+    if (!size)
+        return;
+    if (!name || !*name)
+        name = fallback;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && o + 1 < size; p++)
+        buf[o++] = *p == '/' || *p == '\\' || *p < 0x20 ? '_' : (char)*p;
+    buf[o] = '\0';
+}
+
+char *cli_value_path(const char *dir, const char *name, size_t index, const char *ext)
+{
+    char fallback[40], stem[256];
+    snprintf(fallback, sizeof fallback, "value_%zu", index);
+    cli_file_stem(name, fallback, stem, sizeof stem);
+    size_t n = strlen(dir) + strlen(stem) + strlen(ext) + 3;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s.%s", dir, stem, ext);
+    return p;
+}
+
+int cli_save_tensor(const onr_tensor *t, const char *path, const char *ext)
+{
+    onr_error e = {0};
+    onr_status st = strcmp(ext, "pb") == 0 ? onr_tensor_save_pb(t, path, &e) : onr_tensor_save_npy(t, path, &e);
+    if (st != ONR_OK) {
+        cli_error_status(path, &e);
+        return CLI_EXIT_FILE;
+    }
+    return CLI_EXIT_OK;
+}

@@ -18,11 +18,32 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static const char TEST_USAGE[] =
     "usage: onnxrun test PATH... [--rtol R] [--atol A] [--expected-failures FILE] [--filter TEXT] [--threads N]\n";
+
+static const char TEST_HELP[] =
+    "\n"
+    "Runs ONNX backend tests. PATH is a test folder (model.onnx, test_data_set_N/input_K.pb and\n"
+    "output_K.pb) or a folder of test folders. input_K binds to the K-th graph input that is not an\n"
+    "initializer; output_K is compared with the K-th graph output like numpy assert_allclose:\n"
+    "|got - want| <= atol + rtol * |want|, exact for integers and bool, NaN equal to NaN; dtype and shape\n"
+    "must match. Prints one line per test, PASS, FAIL (with the data set, output, count and first index\n"
+    "that differ), SKIP (a model or type onnxrun does not run) or XFAIL, then exactly\n"
+    "`N passed, N failed, N skipped`. Exit status 1 when a test failed. When stderr is a terminal a\n"
+    "progress line shows the test being run.\n"
+    "\n"
+    "options:\n"
+    "  --rtol R, --atol A           tolerances (default 1e-3 and 1e-7, the ONNX backend defaults)\n"
+    "  --expected-failures FILE     known failures, one `test_name reason...` per line (# comments; the\n"
+    "                               name may be `folder/test_name`): they print XFAIL and count as\n"
+    "                               skipped; a listed test that passes is a failure, so the list only\n"
+    "                               shrinks\n"
+    "  --filter TEXT                only tests whose folder name contains TEXT\n"
+    "  --threads N                  worker threads per session (default 1)\n";
 
 typedef struct xfail {
     char *name;   /* "test_x" or "folder/test_x" */
@@ -461,7 +482,7 @@ int cli_test(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(TEST_USAGE, stdout);
+            printf("%s%s", TEST_USAGE, TEST_HELP);
             goto done;
         } else if ((r = opt_tolerance(argc, argv, &i, "--rtol", &o.rtol)) != 0 ||
                    (r = opt_tolerance(argc, argv, &i, "--atol", &o.atol)) != 0) {
@@ -500,13 +521,22 @@ int cli_test(int argc, char **argv)
     if (xf_file && (rc = read_xfails(xf_file, &o)) != CLI_EXIT_OK)
         goto done;
 
+    /* Progress ("[12/345] test_name") only for a person watching: stderr a terminal, more than one test.
+     * The line is erased before each result line, so stdout stays exactly the documented lines. */
+    bool progress = tests.n > 1 && isatty(STDERR_FILENO);
     for (size_t t = 0; t < tests.n; t++) {
         const char *dir = tests.v[t];
         const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
         if (o.filter && !strstr(name, o.filter))
             continue;
         char why[768] = "";
+        if (progress) {
+            fprintf(stderr, "\r\033[K[%zu/%zu] %s", t + 1, tests.n, name);
+            fflush(stderr);
+        }
         outcome out = run_test(dir, &o, why, sizeof why);
+        if (progress)
+            fputs("\r\033[K", stderr);
         const xfail *x = find_xfail(&o, dir);
         if (out == T_PASS && x) {
             printf("FAIL %s: unexpected pass: remove from the expected-failures list\n", name);

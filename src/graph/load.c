@@ -107,6 +107,17 @@ static onr_status convert_type(loader *L, const Onnx__ValueInfoProto *vi, onr_va
                 out->dim_params[i] = onr_arena_strdup(&L->m->arena, d->dim_param);
             }
         }
+        /* A fully known shape whose element count overflows can never be bound: broken, not big. */
+        int all_known = 1;
+        size_t count;
+        for (int32_t i = 0; i < out->rank; i++)
+            all_known &= out->dims[i] >= 0;
+        if (all_known && onr_shape_count(out->rank, out->dims, &count, role, NULL) != ONR_OK) {
+            char shape[160];
+            onr_shape_str(out->rank, out->dims, shape, sizeof shape);
+            return onr_err(L->err, ONR_E_INVALID_MODEL, "%s '%s': shape %s has more elements than memory can address",
+                           role, vi->name, shape);
+        }
     }
     return ONR_OK;
 }

@@ -113,19 +113,37 @@ onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, con
     return ONR_OK;
 }
 
-/* Runs node k now and keeps its outputs as constants of this plan. */
-static onr_status fold(onr_session *s, size_t k, onr_error *err)
+onr_status onr_plan_check_scratch(const onr_session *s, size_t bytes, onr_error *err)
+{
+    uint64_t limit = s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
+    if (bytes > limit)
+        return onr_err(err, ONR_E_NOMEM, "%zu bytes of scratch exceed the activation limit of %llu bytes", bytes,
+                       (unsigned long long)limit);
+    return ONR_OK;
+}
+
+/* Runs node k now and keeps its outputs as constants of this plan. Folded values and the node's scratch
+ * count against max_activation_bytes like planned activations (*folded_total accumulates), so a small
+ * model of constants cannot make the planner allocate without bound. */
+static onr_status fold(onr_session *s, size_t k, size_t *folded_total, onr_error *err)
 {
     const onr_node *node = &s->m->nodes[k];
     onr_op_ctx *c = &s->pn[k].ctx;
     onr_status st = ONR_OK;
     void *scratch = NULL;
+    uint64_t limit = s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
+    if (onr_plan_check_scratch(s, c->scratch_bytes, err) != ONR_OK)
+        return onr_err_prefix(err, "%s", node->label);
     for (size_t o = 0; o < c->n_out; o++) {
         if (!c->out[o])
             continue;
         size_t bytes;
         if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
             return st;
+        if (!onr_add_size(*folded_total, bytes, folded_total) || *folded_total > limit)
+            return onr_err(err, ONR_E_NOMEM,
+                           "%s: output '%s': constants folded at plan time exceed the activation limit of %llu bytes",
+                           node->label, c->out[o]->name, (unsigned long long)limit);
         void *buf = onr_session_alloc(s, bytes);
         if (!buf)
             return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes", node->label, bytes);
@@ -150,7 +168,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
     const onr_model *m = s->m;
     onr_status st = ONR_OK;
     interval *iv = NULL;
-    size_t n_iv = 0, n_outputs_total = 0;
+    size_t n_iv = 0, n_outputs_total = 0, folded_total = 0;
     onr_plan_release(s);
 
     for (size_t k = 0; k < m->n_nodes; k++)
@@ -234,7 +252,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
                 s->shape_known[node->out[o]] = 1;
 
         if (all_known || (node->def->flags & ONR_OP_SHAPE_ONLY)) {
-            if ((st = fold(s, k, err)) != ONR_OK)
+            if ((st = fold(s, k, &folded_total, err)) != ONR_OK)
                 goto fail;
             continue;
         }

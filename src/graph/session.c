@@ -200,6 +200,8 @@ static onr_status run_eager(onr_session *s, size_t k, onr_error *err)
         c->out[o]->data = s->eager_bufs[v];
     }
     void *scratch = NULL;
+    if ((st = onr_plan_check_scratch(s, c->scratch_bytes, err)) != ONR_OK)
+        return st;
     if (c->scratch_bytes && !(scratch = onr_session_alloc(s, c->scratch_bytes)))
         return onr_err(err, ONR_E_NOMEM, "cannot allocate %zu bytes of scratch", c->scratch_bytes);
     c->scratch = scratch;

@@ -43,6 +43,9 @@ void onr_plan_release(onr_session *s);
 /* Checks an output an op's infer produced (type set, size computable, within limits): bytes out. */
 onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, const onr_tensor *t, size_t *bytes,
                                  onr_error *err);
+/* Fails (ONR_E_NOMEM) when a node asks for more scratch than max_activation_bytes (folded and eager nodes;
+ * planned scratch is counted in the arena). The caller prefixes the node. */
+onr_status onr_plan_check_scratch(const onr_session *s, size_t bytes, onr_error *err);
 /* Frees the buffers of eager values (all of them, or only those whose last reader is node k). */
 void onr_plan_release_eager(onr_session *s);
 

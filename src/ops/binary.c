@@ -327,6 +327,7 @@ static onr_status binary_parse(const onr_node_desc *node, void *params, onr_erro
         return onr_err(err, ONR_E_INTERNAL, "binary op table has no %s", node->op_type);
     if (p->op == OP_PRELU) {
         const char *allowed[] = {node->opset < 6 ? "consumed_inputs" : NULL, NULL};
+        p->legacy = node->opset < 7;
         return onr_attr_allow(node, allowed, err);
     }
     p->legacy = node->opset < 7;
@@ -377,7 +378,14 @@ static onr_status binary_shapes(const onr_op_ctx *c, onr_tensor *bv, onr_tensor 
     if (p->op == OP_PRELU) {
         *bv = *b;
         onr_tensor_copy_shape(out, a);
-        return onr_broadcast_unidir(b, a, "input 'slope'", err);
+        /* PRelu-1/6 (Caffe2 semantics, test_PReLU_*_multiparam): a 1-D slope of C values applies per
+         * channel, axis 1; as numpy broadcasting that is the slope shaped (C, 1, ..., 1). */
+        if (p->legacy && b->rank == 1 && a->rank >= 2 && b->dims[0] == a->dims[1] && b->dims[0] != 1) {
+            bv->rank = a->rank - 1;
+            for (int32_t i = 1; i < bv->rank; i++)
+                bv->dims[i] = 1;
+        }
+        return onr_broadcast_unidir(bv, a, "input 'slope'", err);
     }
     if (p->legacy) {
         onr_tensor_copy_shape(out, a);

@@ -57,10 +57,11 @@ typedef struct conv_plan {
     size_t scratch;
 } conv_plan;
 
-/* im2col blocks are bounded to this many bytes unless one GEMM-friendly block of 256 columns
- * needs more: large enough for efficient GEMMs, small enough to stay near the caches. */
+/* im2col blocks hold at most COL_BYTES (large enough for efficient GEMMs: 227 positions even for
+ * 512 channels x 3x3, small enough to stay near the caches) unless one row is so long (a huge kernel)
+ * that even COL_MIN_POSITIONS positions need more. */
 #define COL_BYTES ((size_t)4 << 20)
-#define COL_MIN_POSITIONS 256
+#define COL_MIN_POSITIONS 8
 
 static onr_status make_plan(const onr_op_ctx *c, conv_plan *P, onr_error *err)
 {

@@ -77,8 +77,9 @@ typedef struct convt_plan {
     size_t table_bytes, scratch;
 } convt_plan;
 
+/* col blocks are bounded like Conv's im2col blocks (conv.c). */
 #define COL_BYTES ((size_t)4 << 20)
-#define COL_MIN_POSITIONS 256
+#define COL_MIN_POSITIONS 8
 
 static onr_status make_plan(const onr_op_ctx *c, convt_plan *P, onr_error *err)
 {

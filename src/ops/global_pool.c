@@ -12,6 +12,7 @@
 #include "core/shape.h"
 #include "ops/attr.h"
 #include "ops/pool.h"
+#include "ops/pool_simd.h"
 
 typedef enum gpool_kind { GPOOL_MAX, GPOOL_AVG, GPOOL_LP } gpool_kind;
 
@@ -249,23 +250,42 @@ static void globalmax_fast_f32(void *arg, size_t p0, size_t p1)
     }
 }
 
+/* The same through the AVX2 kernels (pool_simd.c), when the CPU has them. */
+static void globalmax_simd_f32(void *arg, size_t p0, size_t p1)
+{
+    const gpool_job *jb = arg;
+    onr_global_max_f32_avx2(jb->x, jb->plane, jb->y, p0, p1);
+}
+
+static void globalavg_simd_f32(void *arg, size_t p0, size_t p1)
+{
+    const gpool_job *jb = arg;
+    onr_global_avg_f32_avx2(jb->x, jb->plane, jb->y, p0, p1);
+}
+
+static void globallp2_simd_f32(void *arg, size_t p0, size_t p1)
+{
+    const gpool_job *jb = arg;
+    onr_global_l2_f32_avx2(jb->x, jb->plane, jb->y, p0, p1);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 
-static onr_range_fn fast_kernel(const gpool_params *p, onr_dtype t)
+static onr_range_fn fast_kernel(const gpool_params *p, onr_dtype t, bool simd)
 {
     if (t != ONR_DTYPE_FLOAT)
         return NULL;
     switch (p->kind) {
-    case GPOOL_MAX: return globalmax_fast_f32;
-    case GPOOL_AVG: return globalavg_fast_f32;
-    case GPOOL_LP: return p->p == 2.0 ? globallp2_fast_f32 : NULL;
+    case GPOOL_MAX: return simd ? globalmax_simd_f32 : globalmax_fast_f32;
+    case GPOOL_AVG: return simd ? globalavg_simd_f32 : globalavg_fast_f32;
+    case GPOOL_LP: return p->p == 2.0 ? (simd ? globallp2_simd_f32 : globallp2_fast_f32) : NULL;
     }
     return NULL;
 }
 
 bool onr_global_pool_fast_path_applies(const onr_op_ctx *c)
 {
-    return fast_kernel(c->params, c->in[0]->dtype) != NULL;
+    return fast_kernel(c->params, c->in[0]->dtype, false) != NULL;
 }
 
 onr_status onr_global_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error *err)
@@ -275,7 +295,9 @@ onr_status onr_global_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error
     gpool_job jb = {.prm = p, .plane = 1, .x = x->data, .y = c->out[0]->data};
     for (int32_t i = 2; i < x->rank; i++)
         jb.plane *= (size_t)x->dims[i]; /* fits: x exists */
-    onr_range_fn fn = path == ONR_POOL_PATH_AUTO ? fast_kernel(p, x->dtype) : NULL;
+    onr_range_fn fn = path == ONR_POOL_PATH_GENERIC
+                          ? NULL
+                          : fast_kernel(p, x->dtype, path == ONR_POOL_PATH_AUTO && onr_pool_simd_avx2());
     if (!fn) {
         static const struct {
             onr_dtype t;

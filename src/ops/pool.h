@@ -9,7 +9,8 @@
 
 typedef enum onr_pool_path {
     ONR_POOL_PATH_AUTO = 0, /* what the op's run hook does: the fast path when one applies */
-    ONR_POOL_PATH_GENERIC   /* the plain N-D path every fast path must agree with */
+    ONR_POOL_PATH_GENERIC,  /* the plain N-D path every fast path must agree with */
+    ONR_POOL_PATH_PORTABLE  /* the fast path without SIMD kernels (pool_simd.c): what a CPU without AVX2 runs */
 } onr_pool_path;
 
 /* Element types of the pool family (§0 of ONNX-POOLING.md): float16, float, double at every opset,

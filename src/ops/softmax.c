@@ -7,8 +7,8 @@
  *
  * y = exp(x - max) / sum(exp(x - max)), log form y = x - max - log(sum): subtracting the max keeps exp
  * from overflowing (test_softmax_large_number). Columns of a strided axis are processed BLOCK at a
- * time, so each pass over the n rows is a contiguous, vectorizable loop. float16/bfloat16 compute in
- * float. */
+ * time, so each pass over the n rows is a contiguous, vectorizable loop (exp from fastmath.h).
+ * float16/bfloat16 compute in float. */
 #include <math.h>
 #include <string.h>
 
@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "ops/attr.h"
+#include "ops/fastmath.h"
 #include "ops/op.h"
 
 typedef struct softmax_params {
@@ -80,10 +81,10 @@ static inline uint16_t st_bf16(float v) { return onr_f32_to_bf16(v); }
             }                                                                                                 \
     }
 
-SOFTMAX_KERNEL(f32, float, float, expf, logf, 1)
+SOFTMAX_KERNEL(f32, float, float, onr_expf, logf, 1)
 SOFTMAX_KERNEL(f64, double, double, exp, log, 1)
-SOFTMAX_KERNEL(f16, uint16_t, float, expf, logf, 0)
-SOFTMAX_KERNEL(bf16, uint16_t, float, expf, logf, 0)
+SOFTMAX_KERNEL(f16, uint16_t, float, onr_expf, logf, 0)
+SOFTMAX_KERNEL(bf16, uint16_t, float, onr_expf, logf, 0)
 
 typedef void (*softmax_fn)(const void *x, void *y, size_t n, size_t inner, size_t m, bool log_);
 

@@ -377,6 +377,10 @@ static const bin_case bin_cases[] = {
      0},
     {"prelu per-channel slope", "PRelu", 9, F, F, F, 3, {1, 2, 2}, 2, {2, 1}, {-1, 1, -1, 1}, {0.1, 0.2}, 3,
      {1, 2, 2}, {-0.1, 1, -0.2, 1}, 1e-7},
+    {"prelu-6 slope [C] is per channel (axis 1)", "PRelu", 6, F, F, F, 3, {1, 2, 3}, 1, {2}, {-1, -2, 3, -1, -2, 3},
+     {0.5, 2}, 3, {1, 2, 3}, {-0.5, -1, 3, -2, -4, 3}, 0},
+    {"prelu-7 slope [C] is numpy (last axis)", "PRelu", 7, F, F, F, 3, {1, 2, 2}, 1, {2}, {-1, -2, -1, -2},
+     {0.5, 2}, 3, {1, 2, 2}, {-0.5, -4, -0.5, -4}, 0},
     {"prelu int32", "PRelu", 16, ONR_DTYPE_INT32, ONR_DTYPE_INT32, ONR_DTYPE_INT32, 1, {2}, 0, {0}, {-3, 3}, {2}, 1,
      {2}, {-6, 3}, 0},
     /* legacy (opset < 7) broadcast: B aligned at `axis`, or trailing when axis is absent */
@@ -639,4 +643,60 @@ Test(variadic, broadcast_types_nan)
     onr_tensor *all[] = {&a, &b, &c, &i1, &i2, &n1, &n2, &h1, &h2};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         ec_free(all[i]);
+}
+
+/* ---- fastmath: the vectorizable exp/tanh against double-precision libm ----------------------------- */
+
+#include "ops/fastmath.h"
+
+/* Error in units of the float spacing at the true value. */
+static double ulp_err(float got, double want)
+{
+    if (want == 0)
+        return got == 0 ? 0 : INFINITY;
+    int e;
+    frexp(want, &e);
+    double ulp = ldexp(1.0, e - 24);
+    if (fabs(want) < 1.1754943508222875e-38)
+        ulp = ldexp(1.0, -149);
+    return fabs((double)got - want) / ulp;
+}
+
+Test(fastmath, expf_within_2_ulp)
+{
+    double worst = 0, at = 0;
+    for (int i = 0; i <= 2000000; i++) {
+        float x = (float)(-87.3 + (88.7 + 87.3) * i / 2000000.0);
+        double e = ulp_err(onr_expf(x), exp((double)x));
+        if (e > worst) {
+            worst = e;
+            at = x;
+        }
+    }
+    cr_expect(worst <= 2.0, "onr_expf: %.2f ulp at x = %.9g", worst, at);
+    cr_expect_eq(onr_expf(0.0f), 1.0f);
+    cr_expect(isinf(onr_expf(89.0f)) && onr_expf(89.0f) > 0);
+    cr_expect(isinf(onr_expf(INFINITY)));
+    cr_expect_eq(onr_expf(-INFINITY), 0.0f);
+    cr_expect_eq(onr_expf(-100.0f), 0.0f);
+    cr_expect(isnan(onr_expf(NAN)));
+    cr_expect(onr_expf(88.7f) < INFINITY, "largest finite inputs stay finite");
+}
+
+Test(fastmath, tanhf_close)
+{
+    double worst = 0, at = 0;
+    for (int i = 0; i <= 2000000; i++) {
+        float x = (float)(-10.0 + 20.0 * i / 2000000.0);
+        double e = ulp_err(onr_tanhf(x), tanh((double)x));
+        if (e > worst) {
+            worst = e;
+            at = x;
+        }
+    }
+    cr_expect(worst <= 4.0, "onr_tanhf: %.2f ulp at x = %.9g", worst, at);
+    cr_expect_eq(onr_tanhf(1e-20f), 1e-20f, "tiny x: tanh(x) = x");
+    cr_expect_eq(onr_tanhf(100.0f), 1.0f);
+    cr_expect_eq(onr_tanhf(-INFINITY), -1.0f);
+    cr_expect(isnan(onr_tanhf(NAN)));
 }

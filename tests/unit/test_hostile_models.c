@@ -478,6 +478,31 @@ static void g_activation_limit(mb *b)
     mb_output(b, "y", F, -1, NULL);
 }
 
+/* Plan-time folding: constants and the scratch of folded nodes count against max_activation_bytes. */
+static void g_folded_conv_scratch(mb *b)
+{
+    static float x[8 * 40 * 40], w[8 * 32 * 32];
+    need_op("Conv", 11);
+    mb_opset(b, "", 11);
+    mb_init_f32(b, "x", 4, (const int64_t[]){1, 8, 40, 40}, x);
+    mb_init_f32(b, "w", 4, (const int64_t[]){1, 8, 32, 32}, w);
+    mb_node(b, "Conv", "conv", "x,w", "y"); /* y is 9x9; an im2col row is 8192 taps = 32 KiB */
+    mb_output(b, "y", F, -1, NULL);
+}
+static void g_folded_chain(mb *b)
+{
+    static float w[256 * 256];
+    need_op("Add", 13);
+    mb_opset(b, "", 13);
+    mb_init_f32(b, "w", 2, (const int64_t[]){256, 256}, w);
+    mb_node(b, "Add", "a1", "w,w", "t1"); /* each folded value is 256 KiB; the fifth passes 1 MiB */
+    mb_node(b, "Add", "a2", "t1,t1", "t2");
+    mb_node(b, "Add", "a3", "t2,t2", "t3");
+    mb_node(b, "Add", "a4", "t3,t3", "t4");
+    mb_node(b, "Add", "a5", "t4,t4", "y");
+    mb_output(b, "y", F, -1, NULL);
+}
+
 /* Initializers (weights): the data must be exactly what the dims say. */
 static void weight_model(mb *b)
 {
@@ -671,12 +696,16 @@ static const graph_case graph_cases[] = {
     {"input type is a sequence", g_value_info_not_tensor, ONR_E_UNSUPPORTED, AT_LOAD, "'seq'", "tensor", 0, 0},
     {"huge declared input shape (4 TiB)", g_huge_input, ONR_E_NOMEM, AT_SESSION, "tensor limit", "node 'id'", 0,
      0},
-    {"input dims whose product overflows", g_input_dims_overflow, ONR_E_NOMEM, AT_SESSION, "overflows", NULL, 0,
-     0},
+    {"input dims whose product overflows", g_input_dims_overflow, ONR_E_INVALID_MODEL, AT_LOAD, "'x'",
+     "[1099511627776,1099511627776,1099511627776]", 0, 0},
     {"activations over max_activation_bytes", g_activation_limit, ONR_E_NOMEM, AT_SESSION, "limit", NULL, 0,
      1 << 20},
     {"a value over max_tensor_bytes", g_activation_limit, ONR_E_NOMEM, AT_SESSION, "tensor limit", "'t'",
      1 << 20, 0},
+    {"folded Conv whose scratch exceeds max_activation_bytes", g_folded_conv_scratch, ONR_E_NOMEM, AT_SESSION,
+     "node 'conv'", "scratch", 0, 65536},
+    {"constants folded past max_activation_bytes", g_folded_chain, ONR_E_NOMEM, AT_SESSION, "node 'a5'",
+     "activation limit", 0, 1 << 20},
     {"initializer with a negative dim", g_init_negative_dim, ONR_E_INVALID_MODEL, AT_LOAD, "initializer 'w'",
      "negative", 0, 0},
     {"initializer dims whose product overflows size_t", g_init_dims_overflow, ONR_E_INVALID_MODEL, AT_LOAD,
@@ -887,13 +916,15 @@ Test(hostile_files, empty_garbage_missing, .init = make_tmpdir, .fini = rm_rf_tm
     cr_expect(strstr(err.message, "empty.onnx") && strstr(err.message, "empty"), "%s", err.message);
 
     path_in(p, sizeof p, tmpdir, "garbage.onnx");
-    write_bytes(p, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01 this is not a protobuf", 34);
+    static const char garbage[] = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01 this is not a protobuf";
+    write_bytes(p, garbage, sizeof garbage - 1);
     cr_expect_eq(onr_model_load_file(p, &m, &err), ONR_E_PARSE);
     cr_expect(strstr(err.message, "garbage.onnx"), "%s", err.message);
 
     /* A .npy file handed to the model loader. */
     path_in(p, sizeof p, tmpdir, "array.onnx");
-    write_bytes(p, "\x93NUMPY\x01\x00\x76\x00{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", 70);
+    static const char npy[] = "\x93NUMPY\x01\x00\x3c\x00{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }";
+    write_bytes(p, npy, sizeof npy - 1);
     cr_expect_neq(onr_model_load_file(p, &m, &err), ONR_OK);
     cr_expect_null(m);
 
@@ -1094,7 +1125,8 @@ static const ext_case ext_cases[] = {
     {"traversal in the middle", "sub/../../x.bin", NULL, NULL, 4, ONR_E_INVALID_MODEL, "leaves the model folder"},
     {"absolute path", "/etc/passwd", NULL, NULL, 4, ONR_E_INVALID_MODEL, "absolute"},
     {"symlink to a file outside", "escape.bin", NULL, NULL, 4, ONR_E_INVALID_MODEL, "outside the model folder"},
-    {"symlinked folder outside", "parent/etc/passwd", NULL, NULL, 4, ONR_E_IO, "parent/etc/passwd"},
+    {"symlinked folder outside", "parent/@OUTSIDE@", NULL, NULL, 4, ONR_E_INVALID_MODEL, "outside the model folder"},
+    {"symlinked folder to a missing file", "parent/etc/passwd", NULL, NULL, 4, ONR_E_IO, "parent/etc/passwd"},
     {"offset beyond the file", "w.bin", "4096", NULL, 4, ONR_E_INVALID_MODEL, "exceeds its size"},
     {"offset + length beyond the file", "w.bin", "60", "16", 4, ONR_E_INVALID_MODEL, "exceeds its size"},
     {"length differs from the dims", "w.bin", NULL, "12", 4, ONR_E_INVALID_MODEL, "length 12"},
@@ -1122,6 +1154,12 @@ ParameterizedTest(size_t *i, hostile_files, external_data, .init = make_external
                   .timeout = 20)
 {
     const ext_case *c = &ext_cases[*i];
-    outcome o = load_external(c->location, c->offset, c->length, c->count);
+    char loc[256];
+    /* @OUTSIDE@: the file beside the model folder, reached through the "parent" symlink */
+    if (c->location && strcmp(c->location, "parent/@OUTSIDE@") == 0)
+        snprintf(loc, sizeof loc, "parent/%s-outside.bin", strrchr(tmpdir, '/') + 1);
+    else
+        snprintf(loc, sizeof loc, "%s", c->location ? c->location : "");
+    outcome o = load_external(c->location ? loc : NULL, c->offset, c->length, c->count);
     expect_outcome(c->rule, o, c->want, AT_LOAD, c->msg, c->want ? "initializer 'w'" : NULL);
 }
