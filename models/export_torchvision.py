@@ -266,6 +266,8 @@ def main():
             msg = str(e).strip().split('\n')[0][:300]
             print('%-22s EXPORT FAILED: %s: %s' % (n, type(e).__name__, msg), flush=True)
             failed.append(n)
+            # A stale export from an older script must not pass for this one's.
+            shutil.rmtree(os.path.join(args.outdir, n), ignore_errors=True)
     if failed:
         print('export failed for: %s' % ' '.join(failed), file=sys.stderr)
         return 1

@@ -4,8 +4,9 @@
 # returns at once without touching apt. Runs apt as root, or through sudo when started as a normal user.
 set -euo pipefail
 
-# build: compiler driver, meson + ninja, protobuf-c runtime and protoc-c, onnx.proto (from libonnx-dev)
-BUILD_PKGS=(gcc meson ninja-build pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev)
+# build: compiler driver, meson + ninja, protobuf-c runtime and protoc-c, onnx.proto (from libonnx-dev),
+# stb (libstb-dev: image decode/resize/PNG encode for the CLI's `run -i photo.png` and `viz`)
+BUILD_PKGS=(gcc meson ninja-build pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev)
 # test: Criterion, the ONNX backend test data, clang with its sanitizer runtimes (ASan + UBSan build)
 TEST_PKGS=(libcriterion-dev libonnx-testdata clang libclang-rt-14-dev)
 # models: regenerate the bundled models (models/*/make_*.py) and run the real-model tests (tests/models:

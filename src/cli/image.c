@@ -62,7 +62,8 @@ int cli_image_load(const char *path, const char *input, onr_dtype dtype, int32_t
     if (dims[ic] < 0)
         dims[ic] = 3;
     if (dims[ic] < 1 || dims[ic] > 4) {
-        cli_error(path, "input '%s' has %lld channels (dim %d, layout %s): an image gives 1 (gray), 3 (RGB) or 4 (RGBA)%s",
+        cli_error(path,
+                  "input '%s' has %lld channels (dim %d, layout %s): an image gives 1 (gray), 3 (RGB) or 4 (RGBA)%s",
                   input, (long long)dims[ic], ic, a->nhwc ? "nhwc" : "nchw",
                   a->nhwc ? "" : "; for a channels-last model add --layout nhwc");
         return CLI_EXIT_RUN;

@@ -1,6 +1,6 @@
 /* info.c: `onnxrun info MODEL [--json]`: what a model declares (producer, IR version, opsets, inputs,
  * outputs) and a Keras `model.summary()`-style table of its nodes in execution order: name (op), output
- * shape, parameter count, MACs, and the values each node reads.
+ * shape, parameter count, MACs, and the values each node reads and writes.
  *
  * Parameters of a node = elements of its initializer inputs, int64 ones (shapes, axes) left out, so the
  * totals match what Keras and PyTorch report for the model the file came from.
@@ -27,9 +27,9 @@ static const char INFO_HELP[] =
     "Prints the producer, IR version, opsets, inputs and outputs of MODEL, then one row per node in\n"
     "execution order, like Keras' model.summary(): name (op), output shape, parameter count (elements of\n"
     "the node's initializer inputs, int64 shapes and axes left out), MACs (multiply-adds, counted for\n"
-    "Conv, ConvTranspose, Gemm and MatMul) and the values it reads; then the totals. Output shapes come\n"
-    "from one run on zeros of the declared input shapes (symbolic dims = 1): give --shape NAME=DIMS\n"
-    "(e.g. image=1x3x224x224), -i NAME=FILE or --random SEED to run on something else.\n"
+    "Conv, ConvTranspose, Gemm and MatMul) and the values it reads and writes; then the totals. Output\n"
+    "shapes come from one run on zeros of the declared input shapes (symbolic dims = 1): give --shape\n"
+    "NAME=DIMS (e.g. image=1x3x224x224), -i NAME=FILE or --random SEED to run on something else.\n"
     "\n"
     "options:\n"
     "  --json      one JSON object instead of the table (same facts; sizes as plain integers)\n"
@@ -138,7 +138,7 @@ static int infer(info *I, const char *model_path, const cli_input_args *ia, cli_
     onr_options opt = {.keep_values = 1}; /* keep every intermediate value: its shape is what we print */
     int rc = cli_inputs_build(I->m, model_path, ia, CLI_MISSING_ZEROS, ins);
     if (rc != CLI_EXIT_OK) {
-        if (ia->n_specs) /* a file the user named is wrong: that is an error, not a missing detail */
+        if (ia->n_specs || ia->n_shapes) /* what the user asked for is wrong: an error, not a missing detail */
             return rc;
         snprintf(I->run_error, sizeof I->run_error, "inputs could not be made (see above)");
         return CLI_EXIT_OK;
@@ -149,9 +149,10 @@ static int infer(info *I, const char *model_path, const cli_input_args *ia, cli_
         cli_error(NULL, "out of memory");
         return CLI_EXIT_RUN;
     }
-    if (onr_session_new(I->m, &opt, s, &e) != ONR_OK || onr_session_run(*s, ins->views, ins->n, NULL, out, n_out, &e) != ONR_OK) {
+    if (onr_session_new(I->m, &opt, s, &e) != ONR_OK ||
+        onr_session_run(*s, ins->views, ins->n, NULL, out, n_out, &e) != ONR_OK) {
         snprintf(I->run_error, sizeof I->run_error, "%s", cli_strip_prefix(e.message, model_path));
-        cli_error(model_path, "output shapes unknown: the run on %s failed: %s (try --shape NAME=DIMS)",
+        cli_error(model_path, "output shapes unknown: the run on %s failed: %s (give real inputs: -i NAME=FILE)",
                   ia->random ? "random inputs" : ia->n_specs ? "the given inputs" : "zeros", I->run_error);
     } else {
         I->ran = true;
@@ -214,15 +215,23 @@ static void macs_cell(const info *I, const row *r, char *buf, size_t size)
     (void)I;
 }
 
-/* The values a node reads, weights left out: Keras' "Connected to". */
-static void inputs_cell(const info *I, const onr_node_info *nd, char *buf, size_t size)
+/* "a, b -> y": the values a node reads (weights left out), as Keras' "Connected to" does, then the
+ * values it writes, whose names are the files of `run --dump` and the names `viz --nodes` takes. */
+static void flow_cell(const info *I, const onr_node_info *nd, char *buf, size_t size)
 {
-    size_t o = 0;
+    size_t o = 0, n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < nd->n_inputs && o < size; i++) {
         if (!nd->inputs[i][0] || onr_model_initializer(I->m, nd->inputs[i]))
             continue;
-        int w = snprintf(buf + o, size - o, "%s%s", o ? ", " : "", nd->inputs[i]);
+        int w = snprintf(buf + o, size - o, "%s%s", n++ ? ", " : "", nd->inputs[i]);
+        o += w > 0 ? (size_t)w : 0;
+    }
+    n = 0;
+    for (size_t i = 0; i < nd->n_outputs && o < size; i++) {
+        if (!nd->outputs[i][0])
+            continue;
+        int w = snprintf(buf + o, size - o, "%s%s", n++ ? ", " : " -> ", nd->outputs[i]);
         o += w > 0 ? (size_t)w : 0;
     }
 }
@@ -269,10 +278,10 @@ static void print_table(const info *I)
             w1 = strlen(c1) > w1 ? strlen(c1) : w1;
         }
     }
-    size_t width = 1 + w0 + 2 + w1 + 2 + w2 + 2 + w3 + 2 + strlen("Connected to");
+    size_t width = 1 + w0 + 2 + w1 + 2 + w2 + 2 + w3 + 2 + strlen("Inputs -> outputs");
     print_rule('_', width);
     printf(" %-*s  %-*s  %*s  %*s  %s\n", (int)w0, "Node (op)", (int)w1, "Output shape", (int)w2, "Param #", (int)w3,
-           "MACs", "Connected to");
+           "MACs", "Inputs -> outputs");
     print_rule('=', width);
     for (size_t k = 0; k < n; k++) {
         const onr_node_info *nd = onr_model_node(m, k);
@@ -280,7 +289,7 @@ static void print_table(const info *I)
         shape_cell(I, nd->n_outputs ? nd->outputs[0] : "", c1, sizeof c1);
         cli_group(I->rows[k].params, c2, sizeof c2);
         macs_cell(I, &I->rows[k], c3, sizeof c3);
-        inputs_cell(I, nd, c4, sizeof c4);
+        flow_cell(I, nd, c4, sizeof c4);
         printf(" %-*s  %-*s  %*s  %*s  %s\n", (int)w0, c0, (int)w1, c1, (int)w2, c2, (int)w3, c3, c4);
         for (size_t o = 1; o < nd->n_outputs; o++) { /* more outputs: one line each, under the first */
             if (!nd->outputs[o][0])

@@ -369,12 +369,23 @@ int cli_inputs_build(const onr_model *m, const char *model_path, const cli_input
     }
     for (size_t s = 0; s < a->n_shapes && rc == CLI_EXIT_OK; s++) {
         size_t k;
-        if (!find_input(m, a->shapes[s].name, a->shapes[s].name_len, &k)) {
-            cli_error(model_path, "--shape: the model has no input named '%.*s'", (int)a->shapes[s].name_len,
-                      a->shapes[s].name);
+        const cli_shape_arg *sh = &a->shapes[s];
+        if (!find_input(m, sh->name, sh->name_len, &k)) {
+            cli_error(model_path, "--shape: the model has no input named '%.*s'", (int)sh->name_len, sh->name);
             list_inputs(m);
             rc = CLI_EXIT_RUN;
+            break;
         }
+        /* --shape fills in what the model leaves open; a fixed dim would only fail later, less clearly */
+        const onr_value_info *v = onr_model_input(m, k);
+        char buf[256];
+        for (int32_t d = 0; v->rank >= 0 && d < (v->rank > sh->rank ? v->rank : sh->rank) && rc == CLI_EXIT_OK; d++)
+            if (v->rank != sh->rank || (v->dims[d] >= 0 && v->dims[d] != sh->dims[d])) {
+                cli_error(model_path, "--shape %s: input '%s' is declared %s%s", sh->name, v->name,
+                          cli_value_info_str(v, buf, sizeof buf),
+                          v->rank != sh->rank ? " (another rank)" : "; only symbolic dims can be set");
+                rc = CLI_EXIT_RUN;
+            }
     }
     /* Missing inputs are reported before any file is read: the cheap mistake first. */
     for (size_t k = 0; k < n && rc == CLI_EXIT_OK; k++) {

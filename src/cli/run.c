@@ -144,7 +144,8 @@ static int print_top(const char *name, const onr_tensor *t, size_t k, const labe
             printf("%s[%zu]", name, r);
         else
             printf("%s", name);
-        printf(": top %zu of %zu, %s\n", shown, classes, probs ? "scores (a probability row)" : "raw logits (softmax beside)");
+        printf(": top %zu of %zu, %s\n", shown, classes,
+               probs ? "scores (a probability row)" : "raw logits (softmax beside)");
         printf("  rank  %*s  %10s%s%s\n", (int)iw, "index", probs ? "score" : "logit", probs ? "" : "     softmax",
                lab->n ? "  label" : "");
         for (size_t i = 0; i < shown; i++) {
@@ -327,7 +328,8 @@ int cli_run(int argc, char **argv)
         out_names[k] = onr_model_output(m, k)->name;
 
     opt.keep_values = dump_dir != NULL; /* no buffer reuse, so every value is still there to dump */
-    if (onr_session_new(m, &opt, &s, &e) != ONR_OK || onr_session_run(s, ins.views, ins.n, NULL, out, n_out, &e) != ONR_OK) {
+    if (onr_session_new(m, &opt, &s, &e) != ONR_OK ||
+        onr_session_run(s, ins.views, ins.n, NULL, out, n_out, &e) != ONR_OK) {
         cli_error_status(model_path, &e);
         rc = CLI_EXIT_RUN;
         goto done;

@@ -349,7 +349,8 @@ int cli_viz(int argc, char **argv)
         rc = CLI_EXIT_RUN;
         goto done;
     }
-    if (onr_session_new(m, &opt, &s, &e) != ONR_OK || onr_session_run(s, ins.views, ins.n, NULL, out, n_out, &e) != ONR_OK) {
+    if (onr_session_new(m, &opt, &s, &e) != ONR_OK ||
+        onr_session_run(s, ins.views, ins.n, NULL, out, n_out, &e) != ONR_OK) {
         cli_error_status(model_path, &e);
         rc = CLI_EXIT_RUN;
         goto done;

@@ -1,5 +1,5 @@
 /* binary.c: elementwise two- and three-input ops with numpy broadcasting: Add, Sub, Mul, Div, Pow,
- * PRelu, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, Where.
+ * PRelu, Mod, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, And, Or, Xor, BitShift, Where.
  *
  * Kernels take one broadcast run: y[0..n) from a and b, each advancing by a stride of 1 or 0
  * (broadcast.h), one loop per stride pattern so the compiler vectorizes each. float16/bfloat16 run the
@@ -19,6 +19,7 @@
 #include "core/tensor.h"
 #include "ops/attr.h"
 #include "ops/broadcast.h"
+#include "ops/fastmath.h"
 #include "ops/op.h"
 
 typedef void (*bin_fn)(void *y, const void *a, size_t sa, const void *b, size_t sb, size_t n);
@@ -85,14 +86,19 @@ static int type_index(onr_dtype t)
     BIN_KERNEL(div_##sfx, T, T, p / q)                                                                        \
     BIN_KERNEL(min_##sfx, T, T, (p < q || isnan(p)) ? p : q)                                                 \
     BIN_KERNEL(max_##sfx, T, T, (p > q || isnan(p)) ? p : q)                                                 \
-    BIN_KERNEL(prelu_##sfx, T, T, p < 0 ? p * q : p)                                                          \
+    BIN_KERNEL(prelu_##sfx, T, T, SEL(p < 0, p * q, p))                                                       \
     BIN_KERNEL(eq_##sfx, T, uint8_t, p == q)                                                                  \
     BIN_KERNEL(lt_##sfx, T, uint8_t, p < q)                                                                   \
     BIN_KERNEL(gt_##sfx, T, uint8_t, p > q)                                                                   \
     BIN_KERNEL(le_##sfx, T, uint8_t, p <= q)                                                                  \
     BIN_KERNEL(ge_##sfx, T, uint8_t, p >= q)
+/* float selects go through onr_fsel so the loop vectorizes (fastmath.h) */
+#define SEL onr_fsel
 FLOAT_KERNELS(f32, float)
+#undef SEL
+#define SEL(c, a, b) ((c) ? (a) : (b))
 FLOAT_KERNELS(f64, double)
+#undef SEL
 BIN_KERNEL(pow_f32, float, float, powf(p, q))
 BIN_KERNEL(pow_f64, double, double, pow(p, q))
 
@@ -133,6 +139,36 @@ INT_TYPES(INT_KERNELS)
 /* bool (one byte, 0 or 1) is defined only for Equal. */
 BIN_KERNEL(eq_bool, uint8_t, uint8_t, (p != 0) == (q != 0))
 
+/* Mod-10/13: fmod=1 is C fmod (sign of the dividend); fmod=0 (integers only) is Python's %, the sign of
+ * the divisor. A zero divisor gives 0 for integers (C would trap), NaN for floats (fmod). */
+BIN_KERNEL(fmod_f32, float, float, fmodf(p, q))
+BIN_KERNEL(fmod_f64, double, double, fmod(p, q))
+#define MOD_KERNELS(sfx, T, UW, SIGNED)                                                                       \
+    static inline T cmod_##sfx(T p, T q) /* truncated remainder; MIN % -1 is 0, not a trap */               \
+    {                                                                                                         \
+        return q == 0 || (SIGNED && q == (T)-1) ? (T)0 : (T)(p % q);                                          \
+    }                                                                                                         \
+    static inline T pymod_##sfx(T p, T q)                                                                     \
+    {                                                                                                         \
+        T r = cmod_##sfx(p, q);                                                                               \
+        bool rn = r != 0 && !(r > 0), qn = q != 0 && !(q > 0); /* < 0, silent for unsigned types */         \
+        return (r != 0 && rn != qn) ? (T)((UW)r + (UW)q) : r;                                                 \
+    }                                                                                                         \
+    BIN_KERNEL(fmod_##sfx, T, T, cmod_##sfx(p, q))                                                            \
+    BIN_KERNEL(mod_##sfx, T, T, pymod_##sfx(p, q))
+INT_TYPES(MOD_KERNELS)
+BIN_KERNEL(and_bool, uint8_t, uint8_t, (p != 0) & (q != 0))
+BIN_KERNEL(or_bool, uint8_t, uint8_t, (p != 0) | (q != 0))
+BIN_KERNEL(xor_bool, uint8_t, uint8_t, (p != 0) ^ (q != 0))
+/* BitShift-11 (unsigned types): a shift by the width or more gives 0 (C leaves it undefined). */
+#define SHIFT_KERNELS(sfx, T, BITS)                                                                           \
+    BIN_KERNEL(shl_##sfx, T, T, q >= (BITS) ? 0 : (UINT64_C(1) * p) << q)                                     \
+    BIN_KERNEL(shr_##sfx, T, T, q >= (BITS) ? 0 : p >> q)
+SHIFT_KERNELS(u8, uint8_t, 8)
+SHIFT_KERNELS(u16, uint16_t, 16)
+SHIFT_KERNELS(u32, uint32_t, 32)
+SHIFT_KERNELS(u64, uint64_t, 64)
+
 #define ALL_SET(k) {k##_f32, k##_f64, k##_i8, k##_i16, k##_i32, k##_i64, k##_u8, k##_u16, k##_u32, k##_u64, NULL}
 
 typedef struct bin_op {
@@ -142,7 +178,8 @@ typedef struct bin_op {
     size_t grain;
 } bin_op;
 
-enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MIN, OP_MAX, OP_POW, OP_PRELU, OP_EQ, OP_LT, OP_GT, OP_LE, OP_GE };
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MIN, OP_MAX, OP_POW, OP_PRELU, OP_EQ, OP_LT, OP_GT, OP_LE, OP_GE,
+       OP_FMOD, OP_MOD, OP_AND, OP_OR, OP_XOR, OP_SHL, OP_SHR };
 
 #define CHEAP 65536
 /* Table order follows the enum above; onr_binop values index its first entries. */
@@ -162,6 +199,16 @@ static const bin_op ops[] = {
     [OP_GT] = {"Greater", ALL_SET(gt), true, CHEAP},
     [OP_LE] = {"LessOrEqual", ALL_SET(le), true, CHEAP},
     [OP_GE] = {"GreaterOrEqual", ALL_SET(ge), true, CHEAP},
+    /* Mod picks OP_FMOD (fmod=1) or OP_MOD (fmod=0) in parse; the names are those of the table. */
+    [OP_FMOD] = {"Mod", ALL_SET(fmod), false, 8192},
+    [OP_MOD] = {"Mod:python",
+                {NULL, NULL, mod_i8, mod_i16, mod_i32, mod_i64, mod_u8, mod_u16, mod_u32, mod_u64, NULL}, false, CHEAP},
+    [OP_AND] = {"And", {[T_BOOL] = and_bool}, false, CHEAP},
+    [OP_OR] = {"Or", {[T_BOOL] = or_bool}, false, CHEAP},
+    [OP_XOR] = {"Xor", {[T_BOOL] = xor_bool}, false, CHEAP},
+    [OP_SHL] = {"BitShift", {[T_U8] = shl_u8, [T_U16] = shl_u16, [T_U32] = shl_u32, [T_U64] = shl_u64}, false, CHEAP},
+    [OP_SHR] = {"BitShift:right", {[T_U8] = shr_u8, [T_U16] = shr_u16, [T_U32] = shr_u32, [T_U64] = shr_u64}, false,
+                CHEAP},
 };
 
 _Static_assert((int)ONR_BINOP_ADD == OP_ADD && (int)ONR_BINOP_MAX == OP_MAX, "onr_binop indexes ops[]");
@@ -330,6 +377,32 @@ static onr_status binary_parse(const onr_node_desc *node, void *params, onr_erro
         p->legacy = node->opset < 7;
         return onr_attr_allow(node, allowed, err);
     }
+    if (p->op == OP_FMOD) { /* Mod */
+        const char *allowed[] = {"fmod", NULL};
+        int64_t fm;
+        onr_status st = onr_attr_allow(node, allowed, err);
+        if (st == ONR_OK)
+            st = onr_attr_int(node, "fmod", 0, &fm, err);
+        if (st == ONR_OK && fm != 0 && fm != 1)
+            return onr_err(err, ONR_E_INVALID_MODEL, "attribute 'fmod' = %lld must be 0 or 1", (long long)fm);
+        p->op = fm ? OP_FMOD : OP_MOD;
+        return st;
+    }
+    if (p->op == OP_SHL) { /* BitShift */
+        const char *allowed[] = {"direction", NULL};
+        const char *dir = NULL;
+        onr_status st = onr_attr_allow(node, allowed, err);
+        if (st == ONR_OK)
+            st = onr_attr_require(node, "direction", err);
+        if (st == ONR_OK)
+            st = onr_attr_string(node, "direction", "", &dir, err);
+        if (st != ONR_OK)
+            return st;
+        if (strcmp(dir, "RIGHT") != 0 && strcmp(dir, "LEFT") != 0)
+            return onr_err(err, ONR_E_INVALID_MODEL, "attribute 'direction' = '%s' must be LEFT or RIGHT", dir);
+        p->op = strcmp(dir, "RIGHT") == 0 ? OP_SHR : OP_SHL;
+        return ONR_OK;
+    }
     p->legacy = node->opset < 7;
     const char *legacy[] = {"broadcast", "axis", "consumed_inputs", NULL};
     const char *none[] = {NULL};
@@ -411,8 +484,10 @@ static onr_status binary_infer(onr_op_ctx *c, onr_error *err)
             return onr_err(err, ONR_E_INVALID_MODEL, "inputs have different types (%s and %s)",
                            onr_dtype_name(a->dtype), onr_dtype_name(b->dtype));
         if (!kernel_for(p->op, a->dtype))
-            return onr_err(err, ONR_E_UNSUPPORTED, "%s does not support type %s", ops[p->op].name,
-                           onr_dtype_name(a->dtype));
+            return onr_err(err, p->op == OP_MOD && onr_dtype_is_float(a->dtype) ? ONR_E_INVALID_MODEL
+                                                                                 : ONR_E_UNSUPPORTED,
+                           "%s does not support type %s%s", ops[p->op].name, onr_dtype_name(a->dtype),
+                           p->op == OP_MOD ? " (float Mod needs fmod=1)" : "");
     }
     onr_status st = binary_shapes(c, &bv, c->out[0], err);
     if (st != ONR_OK)
@@ -458,6 +533,11 @@ BINARY_DEF(onr_op_less, "Less", 1)
 BINARY_DEF(onr_op_greater, "Greater", 1)
 BINARY_DEF(onr_op_less_or_equal, "LessOrEqual", 12)
 BINARY_DEF(onr_op_greater_or_equal, "GreaterOrEqual", 12)
+BINARY_DEF(onr_op_mod, "Mod", 10)
+BINARY_DEF(onr_op_and, "And", 1)
+BINARY_DEF(onr_op_or, "Or", 1)
+BINARY_DEF(onr_op_xor, "Xor", 1)
+BINARY_DEF(onr_op_bitshift, "BitShift", 11)
 
 /* ---- Where(condition, X, Y): X where condition else Y, all three broadcast (Where-9/16). ---------- */
 

@@ -14,7 +14,7 @@
  *    y += w[tap] * shifted x, one output plane per parallel item;
  *  - otherwise im2col + GEMM: columns of (C/g * k1*..*kn) x P for a block of P output positions
  *    (bounded so the scratch stays a few MiB), then Y_g[:, block] = W_g * col.
- * Bias is written into Y first and the GEMM accumulates onto it (beta = 1). */
+ * The GEMM paths add the bias in the GEMM's store (onr_sgemm_bias): Y is written once. */
 #include <string.h>
 
 #include "core/shape.h"
@@ -172,20 +172,6 @@ typedef struct conv_job {
     size_t p0, p1;
 } conv_job;
 
-/* Y planes = bias (or 0 when the direct path accumulates into them). */
-static void fill_bias_f32(void *arg, size_t begin, size_t end)
-{
-    const conv_job *J = arg;
-    float *y = J->y;
-    const float *b = J->bias;
-    for (size_t q = begin; q < end; q++) {
-        float v = b ? b[q % J->P->cout] : 0.0f;
-        float *yq = y + q * J->P->out_sp;
-        for (size_t i = 0; i < J->P->out_sp; i++)
-            yq[i] = v;
-    }
-}
-
 /* ---- im2col ------------------------------------------------------------------------------------ */
 
 typedef struct seg_copy {
@@ -230,20 +216,20 @@ static void conv_im2col_f32(onr_op_ctx *c, conv_job *J, float *col)
     const conv_plan *P = J->P;
     const float *x = J->x, *w = J->w;
     float *y = J->y;
-    float beta = J->bias ? 1.0f : 0.0f;
     J->col = col;
     size_t grain = P->chunk >= 1024 ? 1 : 1024 / P->chunk;
     for (size_t b = 0; b < P->batch; b++)
         for (size_t g = 0; g < P->group; g++) {
             J->xg = x + (b * P->cin + g * P->cin_g) * P->in_sp;
             const float *wg = w + g * P->cout_g * P->kdim;
+            const float *bg = J->bias ? (const float *)J->bias + g * P->cout_g : NULL;
             float *yg = y + (b * P->cout + g * P->cout_g) * P->out_sp;
             for (size_t p0 = 0; p0 < P->out_sp; p0 += P->chunk) {
                 J->p0 = p0;
                 J->p1 = p0 + P->chunk < P->out_sp ? p0 + P->chunk : P->out_sp;
                 onr_parallel_for(c->pool, P->kdim, grain, im2col_rows, J);
-                onr_sgemm(c->pool, false, false, P->cout_g, J->p1 - p0, P->kdim, 1.0f, wg, P->kdim, col, J->p1 - p0,
-                          beta, yg + p0, P->out_sp);
+                onr_sgemm_bias(c->pool, false, false, P->cout_g, J->p1 - p0, P->kdim, wg, P->kdim, col, J->p1 - p0,
+                               bg, yg + p0, P->out_sp);
             }
         }
 }
@@ -253,11 +239,13 @@ static void conv_1x1_f32(onr_op_ctx *c, conv_job *J)
     const conv_plan *P = J->P;
     const float *x = J->x, *w = J->w;
     float *y = J->y;
+    const float *bias = J->bias;
     for (size_t b = 0; b < P->batch; b++)
         for (size_t g = 0; g < P->group; g++)
-            onr_sgemm(c->pool, false, false, P->cout_g, P->out_sp, P->cin_g, 1.0f, w + g * P->cout_g * P->kdim,
-                      P->kdim, x + (b * P->cin + g * P->cin_g) * P->in_sp, P->in_sp, J->bias ? 1.0f : 0.0f,
-                      y + (b * P->cout + g * P->cout_g) * P->out_sp, P->out_sp);
+            onr_sgemm_bias(c->pool, false, false, P->cout_g, P->out_sp, P->cin_g, w + g * P->cout_g * P->kdim,
+                           P->kdim, x + (b * P->cin + g * P->cin_g) * P->in_sp, P->in_sp,
+                           bias ? bias + g * P->cout_g : NULL, y + (b * P->cout + g * P->cout_g) * P->out_sp,
+                           P->out_sp);
 }
 
 /* ---- direct: y_plane += w[tap] * shifted x_plane, for every tap -------------------------------- */
@@ -370,8 +358,6 @@ static onr_status conv_run(onr_op_ctx *c, onr_error *err)
                          &J);
         return ONR_OK;
     }
-    if (J.bias)
-        onr_parallel_for(c->pool, planes, 1, fill_bias_f32, &J);
     if (P.path == PATH_1X1)
         conv_1x1_f32(c, &J);
     else

@@ -109,18 +109,23 @@ static onr_status gemm_infer(onr_op_ctx *c, onr_error *err)
     return onr_shape_bytes(y->dtype, y->rank, y->dims, &bytes, "output Y", err);
 }
 
-/* Y = broadcast(C) elementwise, with C's row/column strides 0 along broadcast axes. */
+/* Y = broadcast(C) elementwise, with C's row/column strides 0 along broadcast axes. Every Gemm type
+ * is 4 or 8 bytes wide, so elements move as same-size integers (bit-exact, NaN payloads kept). */
+#define FILL_C(T)                                                                                      \
+    for (size_t i = 0; i < m; i++)                                                                     \
+        for (size_t j = 0; j < n; j++)                                                                 \
+            ((T *)y)[i * n + j] = ((const T *)cc->data)[i * rs + j * cs];
 static void fill_c(const onr_tensor *cc, size_t m, size_t n, void *y)
 {
-    size_t es = onr_dtype_size(cc->dtype);
     size_t cs = cc->rank >= 1 && cc->dims[cc->rank - 1] != 1 ? 1 : 0;
     size_t rs = cc->rank == 2 && cc->dims[0] != 1 ? (size_t)cc->dims[1] : 0;
-    const char *src = cc->data;
-    char *dst = y;
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n; j++)
-            memcpy(dst + (i * n + j) * es, src + (i * rs + j * cs) * es, es);
+    if (onr_dtype_size(cc->dtype) == 4) {
+        FILL_C(uint32_t)
+    } else {
+        FILL_C(uint64_t)
+    }
 }
+#undef FILL_C
 
 static void int_alpha_beta(onr_dtype t, const gemm_params *p, const onr_tensor *cc, size_t m, size_t n,
                            void *y)

@@ -23,7 +23,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+/* -DONR_POOL_NO_SIMD builds without them (to measure or debug the portable fast path on x86). */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && !defined(ONR_POOL_NO_SIMD)
 #define HAVE_AVX2_KERNELS 1
 #endif
 
@@ -53,8 +54,10 @@ AVX2_INLINE __m256 op8(__m256 a, __m256 b, bool is_max)
     return is_max ? nanmax8(a, b) : _mm256_add_ps(a, b);
 }
 
-/* Output columns whose window lies wholly inside [0, in): [*lo, *hi) (same as pool.c). */
-static void interior(const onr_pool_axis *ax, int64_t *lo, int64_t *hi)
+/* Output columns whose window lies wholly inside [0, in): [*lo, *hi) (same as pool.c). Every function
+ * here is compiled for AVX2, even scalar ones: legacy-SSE code called while the upper halves of the ymm
+ * registers are dirty stalls on every instruction (measured: 12x slower border columns). */
+AVX2 static void interior(const onr_pool_axis *ax, int64_t *lo, int64_t *hi)
 {
     int64_t l = onr_ceildiv(ax->pad_begin, ax->stride);
     int64_t h = onr_floordiv(ax->in + ax->pad_begin - ax->kernel, ax->stride) + 1;
@@ -69,7 +72,7 @@ static void interior(const onr_pool_axis *ax, int64_t *lo, int64_t *hi)
 }
 
 /* One output whose window is clipped: scalar over the valid taps; empty windows as pool.c. */
-static float border(const float *xp, int64_t iw, const onr_pool_span *sh, const onr_pool_span *sw, bool is_max,
+AVX2 static float border(const float *xp, int64_t iw, const onr_pool_span *sh, const onr_pool_span *sw, bool is_max,
                     bool cip)
 {
     if (sh->count == 0 || sw->count == 0)
@@ -113,9 +116,10 @@ AVX2_INLINE void vertical(float *t, const float *r, int64_t rs, int64_t nr, int6
     }
 }
 
-/* y[o] = op over j < k of t[o*s + j], o < n, then (sum) times scale. t holds (n-1)*s + k values and
- * TMP_PAD readable floats after them. */
-AVX2_INLINE void horizontal(float *y, const float *t, int64_t n, int64_t k, int64_t s, bool is_max, float scale)
+/* y[o] = op over j < k of t[o*s + j], o < n; a sum is then scaled by colinv[o] (when not NULL) and by
+ * scale. t holds (n-1)*s + k values and TMP_PAD readable floats after them. */
+AVX2_INLINE void horizontal(float *y, const float *t, int64_t n, int64_t k, int64_t s, bool is_max, float scale,
+                            const float *colinv)
 {
     if (n < 8 || s > 2) {
         for (int64_t o = 0; o < n; o++) {
@@ -123,7 +127,7 @@ AVX2_INLINE void horizontal(float *y, const float *t, int64_t n, int64_t k, int6
             float m = c[0];
             for (int64_t j = 1; j < k; j++)
                 m = is_max ? MAXF(m, c[j]) : m + c[j];
-            y[o] = is_max ? m : m * scale;
+            y[o] = is_max ? m : (colinv ? m * colinv[o] : m) * scale;
         }
         return;
     }
@@ -151,86 +155,240 @@ AVX2_INLINE void horizontal(float *y, const float *t, int64_t n, int64_t k, int6
             }
             m = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(m), 0xD8)); /* 64-bit pairs 0 2 1 3 */
         }
-        _mm256_storeu_ps(y + o, is_max ? m : _mm256_mul_ps(m, vs));
+        if (!is_max) {
+            if (colinv)
+                m = _mm256_mul_ps(m, _mm256_loadu_ps(colinv + o));
+            m = _mm256_mul_ps(m, vs);
+        }
+        _mm256_storeu_ps(y + o, m);
         if (o == n - 8)
             break;
     }
 }
 
-/* The interior columns of one output row, chunked through the scratch row. Specialised by the compiler
- * for the (rows, kernel, stride) triples that the dispatch below passes as constants. */
-AVX2_INLINE void interior_row(float *yr, const float *rows, float *tmp, int64_t iw, int64_t nr, int64_t lo,
-                              int64_t hi, int64_t kw, int64_t sw, int64_t pw, int64_t ochunk, bool is_max,
-                              float scale)
+/* Vertical pass with the row count as a compile-time constant for the common 2 and 3. */
+AVX2_INLINE void vertical_any(float *t, const float *r, int64_t rs, int64_t nr, int64_t n, bool is_max)
 {
-    for (int64_t o0 = lo; o0 < hi; o0 += ochunk) {
-        const int64_t n = hi - o0 < ochunk ? hi - o0 : ochunk;
-        const int64_t c0 = o0 * sw - pw, nc = (n - 1) * sw + kw;
-        vertical(tmp, rows + c0, iw, nr, nc, is_max);
-        horizontal(yr + o0, tmp, n, kw, sw, is_max, scale);
+    if (nr == 2)
+        vertical(t, r, rs, 2, n, is_max);
+    else if (nr == 3)
+        vertical(t, r, rs, 3, n, is_max);
+    else
+        vertical(t, r, rs, nr, n, is_max);
+}
+
+/* What every plane of one call shares. Two ways to make a plane:
+ *  - padded rows (the scratch holds a whole row): each output row's vertical pass covers the full input
+ *    width and lands between pad columns (-inf for max: never a candidate; 0 for sums: adds nothing),
+ *    so the horizontal pass runs over every output column with no border case at all; an average then
+ *    scales column o by colinv[o] = 1 / (its valid or padded-extent tap count) and the row by its own
+ *    factor. Columns whose window has no valid tap (possible only when a pad reaches a whole kernel)
+ *    are set afterwards as the generic kernel sets them.
+ *  - chunks (rows wider than the scratch): the interior columns in vector chunks, the few border
+ *    columns with the scalar `border`.
+ * Spans of rows and border columns are computed once per call, not per plane: onr_pool_window divides,
+ * and per row that cost more than the vector work of a 28-wide row. */
+typedef struct row_desc {
+    int64_t off;   /* first valid input row * row length */
+    int64_t count; /* valid input rows; 0: the whole output row is windows in the padding */
+    float scale;   /* averages: 1 / (valid rows, or rows inside the declared padding with cip) */
+} row_desc;
+
+enum { MAX_BORDER = 64, GROUP_MAX = TMP / 8, MAX_ROWS = 1024 };
+
+typedef struct plane_ctx {
+    const onr_pool_geom *g;
+    bool cip;
+    int64_t ts;            /* scratch row stride */
+    int64_t group;         /* output rows per scratch block */
+    float *tmp;
+    row_desc *rows;        /* all output rows (all_rows) or the current group's */
+    bool all_rows;
+    /* padded mode */
+    int64_t pl, pr;        /* pad columns left of and right of the input in a scratch row */
+    const float *colinv;   /* averages: per output column */
+    const int64_t *empty;  /* output columns with no valid tap, n_empty of them */
+    int64_t n_empty;
+    /* chunk mode */
+    int64_t lo, hi;        /* interior output columns */
+    const onr_pool_span *bspan; /* spans of the border columns [0, lo) then [hi, out), or NULL: compute */
+} plane_ctx;
+
+AVX2_INLINE row_desc make_row(const onr_pool_geom *g, int64_t oh, bool cip)
+{
+    const onr_pool_span sh = onr_pool_window(&g->ax[0], oh);
+    row_desc r = {sh.first * g->ax[1].in, sh.count, 0.0f};
+    if (sh.count > 0)
+        r.scale = (float)(1.0 / (double)(cip ? sh.padded : sh.count));
+    return r;
+}
+
+AVX2_INLINE onr_pool_span col_span(const plane_ctx *c, int64_t ow)
+{
+    if (!c->bspan)
+        return onr_pool_window(&c->g->ax[1], ow);
+    return c->bspan[ow < c->lo ? ow : c->lo + (ow - c->hi)];
+}
+
+/* Padded mode, one plane; kw and sw are compile-time constants for the common shapes. A group of output
+ * rows first gets its vertical passes into the scratch block, then its horizontal passes: the horizontal
+ * loads read scratch written a whole group earlier, never a store still in flight (right after the
+ * store, an unaligned load that straddles two stores cannot be forwarded and waits for both to reach
+ * L1). */
+AVX2_INLINE void plane_padded(const plane_ctx *c, const float *xp, float *yp, bool is_max, int64_t kw, int64_t sw)
+{
+    const onr_pool_axis *aw = &c->g->ax[1];
+    const int64_t iw = aw->in, oh_n = c->g->ax[0].out, ow_n = aw->out, pl = c->pl, pr = c->pr, ts = c->ts;
+    const bool cip = c->cip;
+    const float emptyv = is_max ? 0.0f : (cip ? 0.0f : NAN);
+    const __m256 padv = _mm256_set1_ps(is_max ? -INFINITY : 0.0f);
+    for (int64_t oh0 = 0; oh0 < oh_n; oh0 += c->group) {
+        const int64_t oh1 = oh_n - oh0 < c->group ? oh_n : oh0 + c->group;
+        const row_desc *rows = c->rows;
+        if (!c->all_rows)
+            for (int64_t oh = oh0; oh < oh1; oh++)
+                c->rows[oh - oh0] = make_row(c->g, oh, cip);
+        else
+            rows += oh0;
+        for (int64_t i = 0; i < oh1 - oh0; i++) {
+            if (rows[i].count == 0)
+                continue;
+            float *t = c->tmp + i * ts;
+            /* left pad first (the vertical pass then overwrites t[pl..8)); the right pad after it, spilling
+             * into the next scratch row, which its own pass rewrites later, or into TMP_PAD */
+            for (int64_t j = 0; j < pl; j += 8)
+                _mm256_storeu_ps(t + j, padv);
+            (void)xp;
+            for (int64_t j = 0; j < pr; j += 8)
+                _mm256_storeu_ps(t + pl + iw + j, padv);
+        }
+        for (int64_t i = 0; i < oh1 - oh0; i++) {
+            float *yr = yp + (oh0 + i) * ow_n;
+            if (rows[i].count == 0) { /* a row of windows wholly in the padding */
+                for (int64_t ow = 0; ow < ow_n; ow++)
+                    yr[ow] = emptyv;
+                continue;
+            }
+            horizontal(yr, c->tmp + i * ts, ow_n, kw, sw, is_max, rows[i].scale, c->colinv);
+            for (int64_t e = 0; e < c->n_empty; e++)
+                yr[c->empty[e]] = emptyv;
+        }
+    }
+}
+
+AVX2_INLINE void planes_padded(const plane_ctx *c, const float *x, float *y, size_t p0, size_t p1, size_t in_plane,
+                               size_t out_plane, bool is_max, int64_t kw, int64_t sw)
+{
+    for (size_t p = p0; p < p1; p++)
+        plane_padded(c, x + p * in_plane, y + p * out_plane, is_max, kw, sw);
+}
+
+/* Chunk mode, one plane: one output row at a time; interior columns in vector chunks, borders scalar. */
+AVX2_INLINE void plane_chunks(const plane_ctx *c, const float *xp, float *yp, bool is_max)
+{
+    const onr_pool_axis *ah = &c->g->ax[0], *aw = &c->g->ax[1];
+    const int64_t iw = aw->in, oh_n = ah->out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
+                  pw = aw->pad_begin, lo = c->lo, hi = c->hi;
+    const bool cip = c->cip;
+    const int64_t ochunk = (TMP - kw) / sw + 1;
+    for (int64_t oh = 0; oh < oh_n; oh++) {
+        const onr_pool_span sh = onr_pool_window(ah, oh);
+        float *yr = yp + oh * ow_n;
+        for (int64_t ow = 0; ow < lo; ow++) {
+            const onr_pool_span sp = col_span(c, ow);
+            yr[ow] = border(xp, iw, &sh, &sp, is_max, cip);
+        }
+        for (int64_t ow = hi; ow < ow_n; ow++) {
+            const onr_pool_span sp = col_span(c, ow);
+            yr[ow] = border(xp, iw, &sh, &sp, is_max, cip);
+        }
+        if (hi <= lo)
+            continue;
+        if (sh.count == 0) {
+            for (int64_t ow = lo; ow < hi; ow++)
+                yr[ow] = is_max ? 0.0f : (cip ? 0.0f : NAN);
+            continue;
+        }
+        const float *rows = xp + sh.first * iw + (lo * sw - pw);
+        const float sc = is_max ? 1.0f : (float)(1.0 / (double)((cip ? sh.padded : sh.count) * kw));
+        for (int64_t o0 = lo; o0 < hi; o0 += ochunk) {
+            const int64_t n = hi - o0 < ochunk ? hi - o0 : ochunk;
+            vertical_any(c->tmp, rows + (o0 - lo) * sw, iw, sh.count, (n - 1) * sw + kw, is_max);
+            horizontal(yr + o0, c->tmp, n, kw, sw, is_max, sc, NULL);
+        }
     }
 }
 
 AVX2 void onr_pool2d_f32_avx2(const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y, size_t p0,
                               size_t p1)
 {
-    const onr_pool_axis *ah = &g->ax[0], *aw = &g->ax[1];
-    const int64_t iw = aw->in, oh_n = ah->out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
+    const onr_pool_axis *aw = &g->ax[1];
+    const int64_t iw = aw->in, oh_n = g->ax[0].out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
                   pw = aw->pad_begin;
-    const size_t in_plane = (size_t)(ah->in * iw), out_plane = (size_t)(oh_n * ow_n);
-    /* outputs per chunk: their input columns (n-1)*s + k must fit in the scratch row */
-    const int64_t ochunk = kw > TMP ? 0 : (TMP - kw) / sw + 1;
+    const size_t in_plane = (size_t)(g->ax[0].in * iw), out_plane = (size_t)(oh_n * ow_n);
     float tmp[TMP + TMP_PAD] __attribute__((aligned(32)));
-    int64_t lo, hi;
-    interior(aw, &lo, &hi);
-    if (ochunk == 0)
-        hi = lo; /* a kernel wider than the scratch row: everything through the scalar border path */
-    memset(tmp, 0, sizeof tmp); /* the over-read lanes are discarded, but keep them defined */
-    for (size_t pl = p0; pl < p1; pl++) {
-        const float *xp = x + pl * in_plane;
-        float *yp = y + pl * out_plane;
-        for (int64_t oh = 0; oh < oh_n; oh++) {
-            const onr_pool_span sh = onr_pool_window(ah, oh);
-            float *yr = yp + oh * ow_n;
-            for (int64_t ow = 0; ow < lo; ow++) {
-                const onr_pool_span sp = onr_pool_window(aw, ow);
-                yr[ow] = border(xp, iw, &sh, &sp, is_max, cip);
-            }
-            for (int64_t ow = hi; ow < ow_n; ow++) {
-                const onr_pool_span sp = onr_pool_window(aw, ow);
-                yr[ow] = border(xp, iw, &sh, &sp, is_max, cip);
-            }
-            if (hi <= lo)
-                continue;
-            if (sh.count == 0) { /* a row of windows wholly in the padding */
-                for (int64_t ow = lo; ow < hi; ow++)
-                    yr[ow] = is_max ? 0.0f : (cip ? 0.0f : NAN);
-                continue;
-            }
-            const float *rows = xp + sh.first * iw;
-            const int64_t nr = sh.count;
-            const float scale = is_max ? 1.0f : (float)(1.0 / (double)((cip ? sh.padded : sh.count) * kw));
-            /* constant arguments let the compiler unroll the common shapes */
-            if (is_max) {
-                if (nr == 2 && kw == 2 && sw == 2)
-                    interior_row(yr, rows, tmp, iw, 2, lo, hi, 2, 2, pw, ochunk, true, scale);
-                else if (nr == 3 && kw == 3 && sw == 2)
-                    interior_row(yr, rows, tmp, iw, 3, lo, hi, 3, 2, pw, ochunk, true, scale);
-                else if (nr == 3 && kw == 3 && sw == 1)
-                    interior_row(yr, rows, tmp, iw, 3, lo, hi, 3, 1, pw, ochunk, true, scale);
-                else
-                    interior_row(yr, rows, tmp, iw, nr, lo, hi, kw, sw, pw, ochunk, true, scale);
-            } else {
-                if (nr == 2 && kw == 2 && sw == 2)
-                    interior_row(yr, rows, tmp, iw, 2, lo, hi, 2, 2, pw, ochunk, false, scale);
-                else if (nr == 3 && kw == 3 && sw == 1)
-                    interior_row(yr, rows, tmp, iw, 3, lo, hi, 3, 1, pw, ochunk, false, scale);
-                else if (nr == 2 && kw == 3 && sw == 1)
-                    interior_row(yr, rows, tmp, iw, 2, lo, hi, 3, 1, pw, ochunk, false, scale);
-                else
-                    interior_row(yr, rows, tmp, iw, nr, lo, hi, kw, sw, pw, ochunk, false, scale);
-            }
+    float colinv[TMP];
+    int64_t empty[TMP];
+    onr_pool_span bspan[2 * MAX_BORDER];
+    row_desc rows[MAX_ROWS];
+    plane_ctx c = {.g = g, .cip = cip, .tmp = tmp, .rows = rows};
+    memset(tmp, 0, sizeof tmp); /* over-read lanes are discarded, but keep them defined */
+
+    /* scratch row: pl pad columns, the iw input columns, then pad up to the last window's end */
+    const int64_t span = (ow_n - 1) * sw + kw; /* columns -pw .. span-pw-1 are read */
+    c.pl = pw;
+    c.pr = span - pw - iw > 0 ? span - pw - iw : 0;
+    c.ts = (c.pl + iw + c.pr + 7) & ~(int64_t)7;
+    if (c.ts <= TMP) {
+        c.group = TMP / c.ts < GROUP_MAX ? TMP / c.ts : GROUP_MAX;
+        c.all_rows = oh_n <= MAX_ROWS;
+        for (int64_t oh = 0; c.all_rows && oh < oh_n; oh++)
+            rows[oh] = make_row(g, oh, cip);
+        for (int64_t ow = 0; ow < ow_n; ow++) {
+            const onr_pool_span sp = onr_pool_window(aw, ow);
+            if (sp.count == 0)
+                empty[c.n_empty++] = ow;
+            colinv[ow] = (float)(1.0 / (double)(cip ? sp.padded : sp.count)); /* inf when empty: fixed up */
         }
+        c.colinv = is_max ? NULL : colinv;
+        c.empty = empty;
+        /* constant (kernel, stride) for the shapes networks use, so the compiler unrolls the taps */
+        if (is_max) {
+            if (kw == 2 && sw == 2)
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, true, 2, 2);
+            else if (kw == 3 && sw == 2)
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, true, 3, 2);
+            else if (kw == 3 && sw == 1)
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, true, 3, 1);
+            else
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, true, kw, sw);
+        } else {
+            if (kw == 2 && sw == 2)
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, false, 2, 2);
+            else if (kw == 3 && sw == 2)
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, false, 3, 2);
+            else if (kw == 3 && sw == 1)
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, false, 3, 1);
+            else
+                planes_padded(&c, x, y, p0, p1, in_plane, out_plane, false, kw, sw);
+        }
+        return;
+    }
+    interior(aw, &c.lo, &c.hi);
+    if (kw > TMP)
+        c.hi = c.lo; /* a kernel wider than the scratch row: everything through the scalar border path */
+    if (c.lo <= MAX_BORDER && ow_n - c.hi <= MAX_BORDER) {
+        for (int64_t ow = 0; ow < c.lo; ow++)
+            bspan[ow] = onr_pool_window(aw, ow);
+        for (int64_t ow = c.hi; ow < ow_n; ow++)
+            bspan[c.lo + ow - c.hi] = onr_pool_window(aw, ow);
+        c.bspan = bspan;
+    }
+    for (size_t p = p0; p < p1; p++) {
+        if (is_max)
+            plane_chunks(&c, x + p * in_plane, y + p * out_plane, true);
+        else
+            plane_chunks(&c, x + p * in_plane, y + p * out_plane, false);
     }
 }
 

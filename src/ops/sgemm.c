@@ -1,6 +1,7 @@
 /* sgemm.c: blocked float GEMM (and a plain double one) behind Conv, ConvTranspose, Gemm and MatMul.
  *
- * Scheme (GotoBLAS-like, kept plain C so the compiler vectorizes it for the target):
+ * Scheme (GotoBLAS-like, portable C: only the micro-kernel uses GNU vector types, with a plain
+ * fallback, so no intrinsics or per-CPU code):
  *   C is split into tiles of at most MC rows x nc columns, one tile per onr_parallel_for item, so
  *   threads never share a C element. Inside a tile, k is walked in blocks of KC; each block of op(A)
  *   is packed into MR-row micro-panels (contiguous, zero-padded), each NR-column strip of op(B) is
@@ -22,6 +23,7 @@ typedef struct job {
     bool ta, tb;
     size_t m, n, k;
     float alpha, beta;
+    const float *bias;  /* m values added to the rows of C instead of beta * C, or NULL */
     const float *a, *b;
     size_t lda, ldb, ldc;
     float *c;
@@ -119,19 +121,27 @@ static void micro_kernel(size_t kc, const float *restrict ap, const float *restr
 }
 #endif
 
+/* C tile += / = alpha * acc. The first k block also brings in beta * C or the row bias. Locals keep
+ * alpha/beta/bias in registers: C may alias nothing else, but the compiler cannot know J does not. */
 static void store(const job *J, bool first, size_t i0, size_t mr, size_t j0, size_t nr, float acc[MR][NR])
 {
+    const float alpha = J->alpha, beta = J->beta;
     for (size_t r = 0; r < mr; r++) {
-        float *c = J->c + (i0 + r) * J->ldc + j0;
+        float *restrict c = J->c + (i0 + r) * J->ldc + j0;
+        const float *ar = acc[r];
         if (!first) {
             for (size_t j = 0; j < nr; j++)
-                c[j] += J->alpha * acc[r][j];
-        } else if (J->beta == 0.0f) {
+                c[j] += alpha * ar[j];
+        } else if (J->bias) {
+            const float bv = J->bias[i0 + r];
             for (size_t j = 0; j < nr; j++)
-                c[j] = J->alpha * acc[r][j];
+                c[j] = alpha * ar[j] + bv;
+        } else if (beta == 0.0f) {
+            for (size_t j = 0; j < nr; j++)
+                c[j] = alpha * ar[j];
         } else {
             for (size_t j = 0; j < nr; j++)
-                c[j] = J->alpha * acc[r][j] + J->beta * c[j];
+                c[j] = alpha * ar[j] + beta * c[j];
         }
     }
 }
@@ -165,7 +175,7 @@ static void tile_range(void *arg, size_t begin, size_t end)
         tile(arg, t);
 }
 
-/* m == 1: c[j] = alpha * sum_p a[p] * op(B)[p][j] + beta * c[j] over columns [begin, end). */
+/* m == 1: c[j] = alpha * sum_p a[p] * op(B)[p][j] + (bias[0] or beta * c[j]) over columns [begin, end). */
 static void gemv_range(void *arg, size_t begin, size_t end)
 {
     const job *J = arg;
@@ -187,12 +197,13 @@ static void gemv_range(void *arg, size_t begin, size_t end)
             for (; p < J->k; p++)
                 s += J->a[p * as] * bj[p];
             s += ((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7]));
-            c[j] = J->beta == 0.0f ? J->alpha * s : J->alpha * s + J->beta * c[j];
+            c[j] = J->bias ? J->alpha * s + J->bias[0]
+                   : J->beta == 0.0f ? J->alpha * s : J->alpha * s + J->beta * c[j];
         }
     } else {
         /* Rows of B are contiguous along n: accumulate alpha * a[p] * B[p][:] into c. */
         for (size_t j = begin; j < end; j++)
-            c[j] = J->beta == 0.0f ? 0.0f : J->beta * c[j];
+            c[j] = J->bias ? J->bias[0] : J->beta == 0.0f ? 0.0f : J->beta * c[j];
         for (size_t p = 0; p < J->k; p++) {
             float s = J->alpha * J->a[p * as];
             const float *bp = J->b + p * J->ldb;
@@ -202,40 +213,56 @@ static void gemv_range(void *arg, size_t begin, size_t end)
     }
 }
 
-static void scale_c(float *c, size_t m, size_t n, size_t ldc, float beta)
+/* k == 0: C = beta * C, or the row bias. */
+static void scale_c(const job *J)
 {
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n; j++)
-            c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    for (size_t i = 0; i < J->m; i++)
+        for (size_t j = 0; j < J->n; j++) {
+            float *c = J->c + i * J->ldc + j;
+            *c = J->bias ? J->bias[i] : J->beta == 0.0f ? 0.0f : J->beta * *c;
+        }
+}
+
+static void run(onr_threadpool *pool, job *J)
+{
+    if (J->m == 0 || J->n == 0)
+        return;
+    if (J->k == 0) {
+        scale_c(J);
+        return;
+    }
+    size_t threads = (size_t)onr_threadpool_threads(pool);
+    if (J->m == 1) {
+        /* Split columns in chunks big enough to amortize the call (each costs k multiply-adds). */
+        size_t grain = J->k >= 4096 ? 16 : 4096 / J->k * 16;
+        onr_parallel_for(threads > 1 ? pool : NULL, J->n, grain, gemv_range, J);
+        return;
+    }
+    size_t tiles_m = (J->m + MC - 1) / MC;
+    /* Enough tiles for every thread to get several (load balance), never narrower than one strip. */
+    size_t want = threads > 1 ? 4 * threads : 1;
+    size_t tiles_n = want > tiles_m ? (want + tiles_m - 1) / tiles_m : 1;
+    size_t nc = (J->n + tiles_n - 1) / tiles_n;
+    nc = (nc + NR - 1) / NR * NR;
+    J->nc = nc;
+    J->tiles_n = (J->n + nc - 1) / nc;
+    onr_parallel_for(threads > 1 ? pool : NULL, tiles_m * J->tiles_n, 1, tile_range, J);
 }
 
 void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
                const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc)
 {
-    if (m == 0 || n == 0)
-        return;
-    if (k == 0) {
-        scale_c(c, m, n, ldc, beta);
-        return;
-    }
     job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
              .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
-    size_t threads = (size_t)onr_threadpool_threads(pool);
-    if (m == 1) {
-        /* Split columns in chunks big enough to amortize the call (each costs k multiply-adds). */
-        size_t grain = k >= 4096 ? 16 : 4096 / k * 16;
-        onr_parallel_for(threads > 1 ? pool : NULL, n, grain, gemv_range, &J);
-        return;
-    }
-    size_t tiles_m = (m + MC - 1) / MC;
-    /* Enough tiles for every thread to get several (load balance), never narrower than one strip. */
-    size_t want = threads > 1 ? 4 * threads : 1;
-    size_t tiles_n = want > tiles_m ? (want + tiles_m - 1) / tiles_m : 1;
-    size_t nc = (n + tiles_n - 1) / tiles_n;
-    nc = (nc + NR - 1) / NR * NR;
-    J.nc = nc;
-    J.tiles_n = (n + nc - 1) / nc;
-    onr_parallel_for(threads > 1 ? pool : NULL, tiles_m * J.tiles_n, 1, tile_range, &J);
+    run(pool, &J);
+}
+
+void onr_sgemm_bias(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                    const float *a, size_t lda, const float *b, size_t ldb, const float *bias, float *c, size_t ldc)
+{
+    job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = 1.0f, .beta = 0.0f, .bias = bias,
+             .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
+    run(pool, &J);
 }
 
 void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,

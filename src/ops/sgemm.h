@@ -16,11 +16,16 @@
  *   B is k x n (ldb >= n), or with trans_b it is stored n x k (ldb >= k);
  *   C is m x n (ldc >= n) and must not overlap A or B.
  * beta == 0 makes C write-only: its old contents are never read (they may be uninitialized or NaN),
- * as in BLAS. k == 0 gives C = beta * C. No allocation: packing buffers live on the stack (< 40 KiB).
+ * as in BLAS. k == 0 gives C = beta * C. No allocation: packing buffers live on the stack (40 KiB).
  * `pool` splits the work over tiles of C; pass NULL when calling from inside an onr_parallel_for
  * worker (the caller already parallelizes). */
 void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
                const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
+/* C = op(A) * op(B) + bias[i] along each row i (bias: m values; NULL acts as 0): the bias of Conv
+ * and Linear layers fused into the GEMM's store, so C is written once and never read. */
+void onr_sgemm_bias(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                    const float *a, size_t lda, const float *b, size_t ldb, const float *bias, float *c, size_t ldc);
 
 /* The same contract in double precision: plain loops (double models are rare), single-threaded. */
 void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,

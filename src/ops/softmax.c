@@ -1,4 +1,4 @@
-/* softmax.c: Softmax and LogSoftmax.
+/* softmax.c: Softmax, LogSoftmax and Hardmax.
  *
  * Opset 1-12: the input is coerced to 2-D at `axis` (default 1): rows are the product of dims before
  * axis, each row of prod(dims[axis:]) elements is normalized as one vector. Opset 13+: normalization
@@ -20,17 +20,15 @@
 #include "ops/op.h"
 
 typedef struct softmax_params {
-    bool log;
+    bool log, hard;
     int64_t axis;
 } softmax_params;
 
 #define BLOCK 64
 
-static inline float ld_f32(const float *p) { return *p; }
 static inline double ld_f64(const double *p) { return *p; }
 static inline float ld_f16(const uint16_t *p) { return onr_f16_to_f32(*p); }
 static inline float ld_bf16(const uint16_t *p) { return onr_bf16_to_f32(*p); }
-static inline float st_f32(float v) { return v; }
 static inline double st_f64(double v) { return v; }
 static inline uint16_t st_f16(float v) { return onr_f32_to_f16(v); }
 static inline uint16_t st_bf16(float v) { return onr_f32_to_bf16(v); }
@@ -81,10 +79,106 @@ static inline uint16_t st_bf16(float v) { return onr_f32_to_bf16(v); }
             }                                                                                                 \
     }
 
-SOFTMAX_KERNEL(f32, float, float, onr_expf, logf, 1)
 SOFTMAX_KERNEL(f64, double, double, exp, log, 1)
 SOFTMAX_KERNEL(f16, uint16_t, float, onr_expf, logf, 0)
 SOFTMAX_KERNEL(bf16, uint16_t, float, onr_expf, logf, 0)
+
+/* float: the hot path, written out so every loop vectorizes. Maxima go through onr_fsel and keep NaN
+ * (v > m is false for NaN, v != v catches it); sums use 8 partial lanes, the order numpy's pairwise
+ * summation does not promise either, well within float rounding of the exact sum. */
+static inline float lane_max(float m, float v)
+{
+    return onr_fsel(v > m || v != v, v, m);
+}
+
+/* One contiguous row of n values (inner == 1). */
+static void row_f32(const float *x, float *y, size_t n, bool log_)
+{
+    float m8[8], s8[8] = {0};
+    size_t i = 0;
+    for (int k = 0; k < 8; k++)
+        m8[k] = x[0];
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            m8[k] = lane_max(m8[k], x[i + k]);
+    for (; i < n; i++)
+        m8[0] = lane_max(m8[0], x[i]);
+    float mx = m8[0];
+    for (int k = 1; k < 8; k++)
+        mx = lane_max(mx, m8[k]);
+    if (log_) { /* y = (x - max) - log(sum): x is read again, so exp values are not stored */
+        for (i = 0; i + 8 <= n; i += 8)
+            for (int k = 0; k < 8; k++)
+                s8[k] += onr_expf(x[i + k] - mx);
+        for (; i < n; i++)
+            s8[0] += onr_expf(x[i] - mx);
+    } else {
+        for (i = 0; i < n; i++)
+            y[i] = onr_expf(x[i] - mx);
+        for (i = 0; i + 8 <= n; i += 8)
+            for (int k = 0; k < 8; k++)
+                s8[k] += y[i + k];
+        for (; i < n; i++)
+            s8[0] += y[i];
+    }
+    float sum = ((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7]));
+    if (log_) {
+        float ls = logf(sum);
+        for (i = 0; i < n; i++)
+            y[i] = (x[i] - mx) - ls;
+    } else {
+        float inv = 1.0f / sum;
+        for (i = 0; i < n; i++)
+            y[i] *= inv;
+    }
+}
+
+/* A block of m <= BLOCK columns of a strided axis: rows of the block are `inner` apart. */
+static void softmax_f32(const void *xv, void *yv, size_t n, size_t inner, size_t m, bool log_)
+{
+    const float *x = xv;
+    float *y = yv;
+    if (inner == 1) {
+        row_f32(x, y, n, log_);
+        return;
+    }
+    float mx[BLOCK], sum[BLOCK];
+    for (size_t j = 0; j < m; j++) {
+        mx[j] = x[j];
+        sum[j] = 0;
+    }
+    for (size_t r = 1; r < n; r++) {
+        const float *xr = x + r * inner;
+        for (size_t j = 0; j < m; j++)
+            mx[j] = lane_max(mx[j], xr[j]);
+    }
+    for (size_t r = 0; r < n; r++) {
+        const float *xr = x + r * inner;
+        float *yr = y + r * inner;
+        if (log_) {
+            for (size_t j = 0; j < m; j++)
+                sum[j] += onr_expf(xr[j] - mx[j]);
+        } else {
+            for (size_t j = 0; j < m; j++) {
+                float e = onr_expf(xr[j] - mx[j]);
+                yr[j] = e;
+                sum[j] += e;
+            }
+        }
+    }
+    for (size_t j = 0; j < m; j++)
+        sum[j] = log_ ? logf(sum[j]) : 1.0f / sum[j];
+    for (size_t r = 0; r < n; r++) {
+        const float *xr = x + r * inner;
+        float *yr = y + r * inner;
+        if (log_)
+            for (size_t j = 0; j < m; j++)
+                yr[j] = (xr[j] - mx[j]) - sum[j];
+        else
+            for (size_t j = 0; j < m; j++)
+                yr[j] *= sum[j];
+    }
+}
 
 typedef void (*softmax_fn)(const void *x, void *y, size_t n, size_t inner, size_t m, bool log_);
 
@@ -103,6 +197,7 @@ static onr_status softmax_parse(const onr_node_desc *node, void *params, onr_err
 {
     softmax_params *p = params;
     p->log = strcmp(node->op_type, "LogSoftmax") == 0;
+    p->hard = strcmp(node->op_type, "Hardmax") == 0;
     const char *allowed[] = {"axis", NULL};
     onr_status st = onr_attr_allow(node, allowed, err);
     if (st == ONR_OK)
@@ -167,6 +262,26 @@ static void softmax_range(void *arg, size_t begin, size_t end)
     }
 }
 
+/* Hardmax: 1 at the first maximum along the axis (numpy.argmax: a NaN counts as the maximum), 0
+ * elsewhere. Rare, so one generic loop through double. */
+static void hardmax(const onr_tensor *x, onr_tensor *y, size_t outer, size_t n, size_t inner)
+{
+    for (size_t o = 0; o < outer; o++)
+        for (size_t i = 0; i < inner; i++) {
+            size_t base = o * n * inner + i, best = 0;
+            double bv = onr_load_as_double(x->dtype, x->data, base);
+            for (size_t r = 1; r < n && !isnan(bv); r++) {
+                double v = onr_load_as_double(x->dtype, x->data, base + r * inner);
+                if (v > bv || isnan(v)) {
+                    bv = v;
+                    best = r;
+                }
+            }
+            for (size_t r = 0; r < n; r++)
+                onr_store_from_double(y->dtype, y->data, base + r * inner, r == best);
+        }
+}
+
 static onr_status softmax_run(onr_op_ctx *c, onr_error *err)
 {
     const softmax_params *p = c->params;
@@ -176,6 +291,10 @@ static onr_status softmax_run(onr_op_ctx *c, onr_error *err)
         return st;
     if (outer == 0 || n == 0 || inner == 0)
         return ONR_OK;
+    if (p->hard) {
+        hardmax(c->in[0], c->out[0], outer, n, inner);
+        return ONR_OK;
+    }
     softmax_job j = {.fn = kernel_for(c->in[0]->dtype), .log = p->log, .x = c->in[0]->data, .y = c->out[0]->data,
                      .es = onr_dtype_size(c->in[0]->dtype), .n = n, .inner = inner,
                      .blocks = (inner + BLOCK - 1) / BLOCK};
@@ -195,6 +314,13 @@ const onr_op_def onr_op_softmax = {
 
 const onr_op_def onr_op_logsoftmax = {
     .domain = "", .op_type = "LogSoftmax", .since = 1, .until = 22,
+    .min_in = 1, .max_in = 1, .min_out = 1, .max_out = 1,
+    .params_size = sizeof(softmax_params), .parse = softmax_parse,
+    .infer = softmax_infer, .run = softmax_run,
+};
+
+const onr_op_def onr_op_hardmax = {
+    .domain = "", .op_type = "Hardmax", .since = 1, .until = 22,
     .min_in = 1, .max_in = 1, .min_out = 1, .max_out = 1,
     .params_size = sizeof(softmax_params), .parse = softmax_parse,
     .infer = softmax_infer, .run = softmax_run,

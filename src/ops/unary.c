@@ -1,10 +1,12 @@
 /* unary.c: elementwise one-input ops: Relu, LeakyRelu, Elu, Selu, Sigmoid, HardSigmoid, HardSwish, Tanh,
- * Softplus, Erf, Sqrt, Exp, Log, Neg, Abs, Clip, and Dropout (inference: identity).
+ * Softplus, Erf, Sqrt, Exp, Log, Neg, Abs, Clip, Reciprocal, Floor, Ceil, Round, Sign, the trigonometric
+ * and hyperbolic functions, Softsign, ThresholdedRelu, Celu, Mish, Shrink, Gelu; the predicates IsNaN,
+ * IsInf, Not; and Dropout (inference: identity).
  *
  * Every op has a float and a double kernel written from one scalar formula; float16 and bfloat16 are
  * computed in float, a chunk at a time (ONNX leaves half-precision internals to the runtime). Float Exp,
  * Sigmoid, Tanh and Selu use the vectorizable exp of fastmath.h (within 2 ulp of expf). Integer
- * kernels exist where the spec allows integers: Relu (14+), Neg (6+), Abs (6+), Clip (12+). Integer
+ * kernels exist where the spec allows integers: Relu (14+), Neg (6+), Abs (6+), Clip (12+), Sign. Integer
  * arithmetic wraps like two's complement (Neg/Abs of the minimum give the minimum, as numpy does). */
 #include <float.h>
 #include <math.h>
@@ -37,7 +39,8 @@ typedef struct unary_op {
     f64_fn f64;
     int_fn ints[N_INT]; /* NULL where the op is not defined for that type */
     size_t grain;       /* elements per parallel task: cheap ops take bigger ranges */
-    float alpha, beta, gamma; /* attribute defaults */
+    const char *attr[3]; /* float attributes read into alpha, beta, gamma (NULL: none) */
+    float def[3];        /* their defaults */
 } unary_op;
 
 typedef struct unary_params {
@@ -102,6 +105,39 @@ FLOAT_KERNELS(abs, fabsf(v), fabs(v))
 /* Clip: min(max(x, lo), hi); with lo > hi every value becomes hi (Clip-13 spec). NaN passes. */
 FLOAT_KERNELS(clip, v < lo ? (lo > hi ? hi : lo) : v > hi ? hi : v, v < lo ? (lo > hi ? hi : lo) : v > hi ? hi : v)
 
+FLOAT_KERNELS(reciprocal, 1.0f / v, 1.0 / v)
+FLOAT_KERNELS(floor, floorf(v), floor(v))
+FLOAT_KERNELS(ceil, ceilf(v), ceil(v))
+/* Round-11: half to even, which is rint under the default rounding mode. */
+FLOAT_KERNELS(round, nearbyintf(v), nearbyint(v))
+FLOAT_KERNELS(sign, onr_fsel(v > 0, 1.0f, onr_fsel(v < 0, -1.0f, v)), v > 0 ? 1.0 : v < 0 ? -1.0 : v)
+FLOAT_KERNELS(sin, sinf(v), sin(v))
+FLOAT_KERNELS(cos, cosf(v), cos(v))
+FLOAT_KERNELS(tan, tanf(v), tan(v))
+FLOAT_KERNELS(asin, asinf(v), asin(v))
+FLOAT_KERNELS(acos, acosf(v), acos(v))
+FLOAT_KERNELS(atan, atanf(v), atan(v))
+FLOAT_KERNELS(sinh, sinhf(v), sinh(v))
+FLOAT_KERNELS(cosh, coshf(v), cosh(v))
+FLOAT_KERNELS(asinh, asinhf(v), asinh(v))
+FLOAT_KERNELS(acosh, acoshf(v), acosh(v))
+FLOAT_KERNELS(atanh, atanhf(v), atanh(v))
+FLOAT_KERNELS(softsign, v / (1.0f + fabsf(v)), v / (1.0 + fabs(v)))
+/* ThresholdedRelu-10: y = x > alpha ? x : 0 */
+FLOAT_KERNELS(thresholdedrelu, onr_fsel(v > alpha, v, 0.0f), v > alpha ? v : 0.0)
+/* Celu-12: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) */
+FLOAT_KERNELS(celu, onr_fsel(v > 0, v, alpha * expm1f(v / alpha)), v > 0 ? v : alpha * expm1(v / alpha))
+/* Mish-18: x * tanh(softplus(x)) */
+FLOAT_KERNELS(mish, v * onr_tanhf(v > 0 ? v + log1pf(expf(-v)) : log1pf(expf(v))),
+              v * tanh(v > 0 ? v + log1p(exp(-v)) : log1p(exp(v))))
+/* Shrink-9 (alpha = lambd, beta = bias): x < -lambd ? x + bias : x > lambd ? x - bias : 0 */
+FLOAT_KERNELS(shrink, v < -alpha ? v + beta : v > alpha ? v - beta : 0.0f,
+              v < -alpha ? v + beta : v > alpha ? v - beta : 0.0)
+/* Gelu-20: x/2 * (1 + erf(x / sqrt 2)); approximate="tanh": x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) */
+FLOAT_KERNELS(gelu, 0.5f * v * (1.0f + erff(v * 0.70710678118654752f)), 0.5 * v * (1.0 + erf(v * 0.70710678118654752)))
+FLOAT_KERNELS(gelu_tanh, 0.5f * v * (1.0f + onr_tanhf(0.79788456080286536f * (v + 0.044715f * v * v * v))),
+              0.5 * v * (1.0 + tanh(0.79788456080286536 * (v + 0.044715 * v * v * v))))
+
 /* ---- integer kernels ---------------------------------------------------------------------------- */
 
 #define INT_TYPES(X)                                                                                          \
@@ -141,6 +177,14 @@ FLOAT_KERNELS(clip, v < lo ? (lo > hi ? hi : lo) : v > hi ? hi : v, v < lo ? (lo
         for (size_t i = 0; i < n; i++)                                                                        \
             y[i] = x[i] > 0 || x[i] == 0 ? x[i] : (T)(UT)(0u - (UT)x[i]);                                     \
     }                                                                                                         \
+    static void sign_##sfx(void *yv, const void *xv, size_t n, const uargs *a)                               \
+    {                                                                                                         \
+        T *y = yv;                                                                                            \
+        const T *x = xv;                                                                                      \
+        (void)a;                                                                                              \
+        for (size_t i = 0; i < n; i++) /* -1 of an unsigned type never happens: x < 0 is false */             \
+            y[i] = x[i] > 0 ? (T)1 : x[i] == 0 ? (T)0 : (T)-1;                                               \
+    }                                                                                                         \
     static void clip_##sfx(void *yv, const void *xv, size_t n, const uargs *a)                               \
     {                                                                                                         \
         T *y = yv;                                                                                            \
@@ -168,22 +212,45 @@ SIGNED_KERNELS(i64, int64_t, uint64_t, INT64_MIN, INT64_MAX)
 #define COSTLY 8192
 
 static const unary_op ops[] = {
-    {"Relu", relu_f32, relu_f64, SIGNED_SET(relu), CHEAP, 0, 0, 0},
-    {"LeakyRelu", leakyrelu_f32, leakyrelu_f64, {0}, CHEAP, 0.01f, 0, 0},
-    {"Elu", elu_f32, elu_f64, {0}, COSTLY, 1.0f, 0, 0},
-    {"Selu", selu_f32, selu_f64, {0}, COSTLY, SELU_ALPHA, 0, SELU_GAMMA},
-    {"Sigmoid", sigmoid_f32, sigmoid_f64, {0}, COSTLY, 0, 0, 0},
-    {"HardSigmoid", hardsigmoid_f32, hardsigmoid_f64, {0}, CHEAP, 0.2f, 0.5f, 0},
-    {"HardSwish", hardswish_f32, hardswish_f64, {0}, CHEAP, 0, 0, 0},
-    {"Tanh", tanh_f32, tanh_f64, {0}, COSTLY, 0, 0, 0},
-    {"Softplus", softplus_f32, softplus_f64, {0}, COSTLY, 0, 0, 0},
-    {"Erf", erf_f32, erf_f64, {0}, COSTLY, 0, 0, 0},
-    {"Sqrt", sqrt_f32, sqrt_f64, {0}, CHEAP, 0, 0, 0},
-    {"Exp", exp_f32, exp_f64, {0}, COSTLY, 0, 0, 0},
-    {"Log", log_f32, log_f64, {0}, COSTLY, 0, 0, 0},
-    {"Neg", neg_f32, neg_f64, SIGNED_SET(neg), CHEAP, 0, 0, 0},
-    {"Abs", abs_f32, abs_f64, ALL_SET(abs), CHEAP, 0, 0, 0},
-    {"Clip", clip_f32, clip_f64, ALL_SET(clip), CHEAP, 0, 0, 0},
+    {"Relu", relu_f32, relu_f64, SIGNED_SET(relu), CHEAP, {0}, {0}},
+    {"LeakyRelu", leakyrelu_f32, leakyrelu_f64, {0}, CHEAP, {"alpha"}, {0.01f}},
+    {"Elu", elu_f32, elu_f64, {0}, COSTLY, {"alpha"}, {1.0f}},
+    {"Selu", selu_f32, selu_f64, {0}, COSTLY, {"alpha", NULL, "gamma"}, {SELU_ALPHA, 0, SELU_GAMMA}},
+    {"Sigmoid", sigmoid_f32, sigmoid_f64, {0}, COSTLY, {0}, {0}},
+    {"HardSigmoid", hardsigmoid_f32, hardsigmoid_f64, {0}, CHEAP, {"alpha", "beta"}, {0.2f, 0.5f}},
+    {"HardSwish", hardswish_f32, hardswish_f64, {0}, CHEAP, {0}, {0}},
+    {"Tanh", tanh_f32, tanh_f64, {0}, COSTLY, {0}, {0}},
+    {"Softplus", softplus_f32, softplus_f64, {0}, COSTLY, {0}, {0}},
+    {"Erf", erf_f32, erf_f64, {0}, COSTLY, {0}, {0}},
+    {"Sqrt", sqrt_f32, sqrt_f64, {0}, CHEAP, {0}, {0}},
+    {"Exp", exp_f32, exp_f64, {0}, COSTLY, {0}, {0}},
+    {"Log", log_f32, log_f64, {0}, COSTLY, {0}, {0}},
+    {"Neg", neg_f32, neg_f64, SIGNED_SET(neg), CHEAP, {0}, {0}},
+    {"Abs", abs_f32, abs_f64, ALL_SET(abs), CHEAP, {0}, {0}},
+    {"Clip", clip_f32, clip_f64, ALL_SET(clip), CHEAP, {0}, {0}},
+    {"Reciprocal", reciprocal_f32, reciprocal_f64, {0}, CHEAP, {0}, {0}},
+    {"Floor", floor_f32, floor_f64, {0}, CHEAP, {0}, {0}},
+    {"Ceil", ceil_f32, ceil_f64, {0}, CHEAP, {0}, {0}},
+    {"Round", round_f32, round_f64, {0}, CHEAP, {0}, {0}},
+    {"Sign", sign_f32, sign_f64, ALL_SET(sign), CHEAP, {0}, {0}},
+    {"Sin", sin_f32, sin_f64, {0}, COSTLY, {0}, {0}},
+    {"Cos", cos_f32, cos_f64, {0}, COSTLY, {0}, {0}},
+    {"Tan", tan_f32, tan_f64, {0}, COSTLY, {0}, {0}},
+    {"Asin", asin_f32, asin_f64, {0}, COSTLY, {0}, {0}},
+    {"Acos", acos_f32, acos_f64, {0}, COSTLY, {0}, {0}},
+    {"Atan", atan_f32, atan_f64, {0}, COSTLY, {0}, {0}},
+    {"Sinh", sinh_f32, sinh_f64, {0}, COSTLY, {0}, {0}},
+    {"Cosh", cosh_f32, cosh_f64, {0}, COSTLY, {0}, {0}},
+    {"Asinh", asinh_f32, asinh_f64, {0}, COSTLY, {0}, {0}},
+    {"Acosh", acosh_f32, acosh_f64, {0}, COSTLY, {0}, {0}},
+    {"Atanh", atanh_f32, atanh_f64, {0}, COSTLY, {0}, {0}},
+    {"Softsign", softsign_f32, softsign_f64, {0}, CHEAP, {0}, {0}},
+    {"ThresholdedRelu", thresholdedrelu_f32, thresholdedrelu_f64, {0}, CHEAP, {"alpha"}, {1.0f}},
+    {"Celu", celu_f32, celu_f64, {0}, COSTLY, {"alpha"}, {1.0f}},
+    {"Mish", mish_f32, mish_f64, {0}, COSTLY, {0}, {0}},
+    {"Shrink", shrink_f32, shrink_f64, {0}, CHEAP, {"lambd", "bias"}, {0.5f, 0.0f}},
+    {"Gelu", gelu_f32, gelu_f64, {0}, COSTLY, {0}, {0}},
+    {"Gelu:tanh", gelu_tanh_f32, gelu_tanh_f64, {0}, COSTLY, {0}, {0}}, /* Gelu with approximate="tanh" */
 };
 
 static int int_index(onr_dtype t)
@@ -211,33 +278,48 @@ static bool is_float(onr_dtype t)
 static onr_status unary_parse(const onr_node_desc *node, void *params, onr_error *err)
 {
     unary_params *p = params;
+    const char *name = node->op_type;
+    bool gelu = strcmp(name, "Gelu") == 0, clip = strcmp(name, "Clip") == 0;
+    const char *approx = "none";
+    if (gelu) {
+        const char *allowed[] = {"approximate", NULL};
+        onr_status st = onr_attr_allow(node, allowed, err);
+        if (st == ONR_OK)
+            st = onr_attr_string(node, "approximate", "none", &approx, err);
+        if (st != ONR_OK)
+            return st;
+        if (strcmp(approx, "tanh") == 0)
+            name = "Gelu:tanh";
+        else if (strcmp(approx, "none") != 0)
+            return onr_err(err, ONR_E_INVALID_MODEL, "attribute 'approximate' = '%s' must be 'none' or 'tanh'",
+                           approx);
+    }
     const unary_op *op = NULL;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(ops[i].name, node->op_type) == 0)
+        if (strcmp(ops[i].name, name) == 0)
             op = &ops[i];
     if (!op)
-        return onr_err(err, ONR_E_INTERNAL, "unary op table has no %s", node->op_type);
+        return onr_err(err, ONR_E_INTERNAL, "unary op table has no %s", name);
     p->op = op;
-    bool old = node->opset < 6; /* opset 1-5 carried the legacy `consumed_inputs` hint: accepted, ignored */
+    /* opset 1-5 carried the legacy `consumed_inputs` hint: accepted, ignored */
+    const char *old = node->opset < 6 ? "consumed_inputs" : NULL;
     const char *allowed[5] = {0};
     int n = 0;
-    if (old)
-        allowed[n++] = "consumed_inputs";
-    if (op->alpha != 0)
-        allowed[n++] = "alpha";
-    if (op->beta != 0)
-        allowed[n++] = "beta";
-    if (op->gamma != 0)
-        allowed[n++] = "gamma";
-    bool clip_attrs = strcmp(op->name, "Clip") == 0 && node->opset < 11;
-    const char *clip_allowed[] = {"min", "max", old ? "consumed_inputs" : NULL, NULL};
-    onr_status st = onr_attr_allow(node, clip_attrs ? clip_allowed : allowed, err);
-    if (st == ONR_OK)
-        st = onr_attr_float(node, "alpha", op->alpha, &p->alpha, err);
-    if (st == ONR_OK)
-        st = onr_attr_float(node, "beta", op->beta, &p->beta, err);
-    if (st == ONR_OK)
-        st = onr_attr_float(node, "gamma", op->gamma, &p->gamma, err);
+    if (clip && node->opset < 11) {
+        allowed[n++] = "min";
+        allowed[n++] = "max";
+    }
+    for (int k = 0; k < 3; k++)
+        if (op->attr[k])
+            allowed[n++] = op->attr[k];
+    allowed[n++] = old;
+    onr_status st = gelu ? ONR_OK : onr_attr_allow(node, allowed, err);
+    float *slot[3] = {&p->alpha, &p->beta, &p->gamma};
+    for (int k = 0; k < 3 && st == ONR_OK; k++)
+        *slot[k] = op->def[k];
+    for (int k = 0; k < 3 && st == ONR_OK; k++)
+        if (op->attr[k])
+            st = onr_attr_float(node, op->attr[k], op->def[k], slot[k], err);
     /* Clip < 11: absent bounds mean no bound (the spec's numeric_limits lowest/max). */
     if (st == ONR_OK)
         st = onr_attr_float(node, "min", -INFINITY, &p->min, err);
@@ -245,8 +327,10 @@ static onr_status unary_parse(const onr_node_desc *node, void *params, onr_error
         st = onr_attr_float(node, "max", INFINITY, &p->max, err);
     if (st != ONR_OK)
         return st;
-    p->bound_inputs = strcmp(op->name, "Clip") == 0 && node->opset >= 11;
-    if (strcmp(op->name, "Clip") == 0 && node->opset < 11 && node->n_inputs > 1)
+    if (strcmp(name, "Celu") == 0 && p->alpha == 0)
+        return onr_err(err, ONR_E_INVALID_MODEL, "attribute 'alpha' of Celu must not be 0");
+    p->bound_inputs = clip && node->opset >= 11;
+    if (clip && node->opset < 11 && node->n_inputs > 1)
         return onr_err(err, ONR_E_INVALID_MODEL, "Clip before opset 11 takes 1 input (bounds are attributes), got %zu",
                        node->n_inputs);
     return ONR_OK;
@@ -371,6 +455,28 @@ UNARY_DEF(onr_op_exp, "Exp", 1)
 UNARY_DEF(onr_op_log, "Log", 1)
 UNARY_DEF(onr_op_neg, "Neg", 1)
 UNARY_DEF(onr_op_abs, "Abs", 1)
+UNARY_DEF(onr_op_reciprocal, "Reciprocal", 1)
+UNARY_DEF(onr_op_floor, "Floor", 1)
+UNARY_DEF(onr_op_ceil, "Ceil", 1)
+UNARY_DEF(onr_op_round, "Round", 11)
+UNARY_DEF(onr_op_sign, "Sign", 9)
+UNARY_DEF(onr_op_sin, "Sin", 7)
+UNARY_DEF(onr_op_cos, "Cos", 7)
+UNARY_DEF(onr_op_tan, "Tan", 7)
+UNARY_DEF(onr_op_asin, "Asin", 7)
+UNARY_DEF(onr_op_acos, "Acos", 7)
+UNARY_DEF(onr_op_atan, "Atan", 7)
+UNARY_DEF(onr_op_sinh, "Sinh", 9)
+UNARY_DEF(onr_op_cosh, "Cosh", 9)
+UNARY_DEF(onr_op_asinh, "Asinh", 9)
+UNARY_DEF(onr_op_acosh, "Acosh", 9)
+UNARY_DEF(onr_op_atanh, "Atanh", 9)
+UNARY_DEF(onr_op_softsign, "Softsign", 1)
+UNARY_DEF(onr_op_thresholdedrelu, "ThresholdedRelu", 10)
+UNARY_DEF(onr_op_celu, "Celu", 12)
+UNARY_DEF(onr_op_mish, "Mish", 18)
+UNARY_DEF(onr_op_shrink, "Shrink", 9)
+UNARY_DEF(onr_op_gelu, "Gelu", 20)
 
 /* Clip: bounds are attributes before opset 11, optional scalar inputs from 11. */
 const onr_op_def onr_op_clip = {
@@ -470,3 +576,66 @@ const onr_op_def onr_op_dropout = {
     .params_size = sizeof(dropout_params), .parse = dropout_parse,
     .infer = dropout_infer, .run = dropout_run, .flags = ONR_OP_ALIAS_INPUT0,
 };
+
+/* ---- IsNaN, IsInf (float types -> bool), Not (bool -> bool) -------------------------------------- */
+
+typedef struct pred_params {
+    int kind; /* 0 IsNaN, 1 IsInf, 2 Not */
+    int64_t neg, pos; /* IsInf detect_negative / detect_positive */
+} pred_params;
+
+static onr_status pred_parse(const onr_node_desc *node, void *params, onr_error *err)
+{
+    pred_params *p = params;
+    p->kind = strcmp(node->op_type, "IsNaN") == 0 ? 0 : strcmp(node->op_type, "IsInf") == 0 ? 1 : 2;
+    const char *isinf_attrs[] = {"detect_negative", "detect_positive", NULL};
+    const char *none[] = {NULL};
+    onr_status st = onr_attr_allow(node, p->kind == 1 ? isinf_attrs : none, err);
+    if (st == ONR_OK)
+        st = onr_attr_int(node, "detect_negative", 1, &p->neg, err);
+    if (st == ONR_OK)
+        st = onr_attr_int(node, "detect_positive", 1, &p->pos, err);
+    return st;
+}
+
+static onr_status pred_infer(onr_op_ctx *c, onr_error *err)
+{
+    const pred_params *p = c->params;
+    onr_dtype t = c->in[0]->dtype;
+    if (p->kind == 2 ? t != ONR_DTYPE_BOOL : !is_float(t))
+        return onr_err(err, ONR_E_UNSUPPORTED, "input type %s is not supported", onr_dtype_name(t));
+    onr_tensor_copy_shape(c->out[0], c->in[0]);
+    c->out[0]->dtype = ONR_DTYPE_BOOL;
+    return ONR_OK;
+}
+
+static onr_status pred_run(onr_op_ctx *c, onr_error *err)
+{
+    (void)err;
+    const pred_params *p = c->params;
+    const onr_tensor *x = c->in[0];
+    uint8_t *y = c->out[0]->data;
+    size_t n = onr_tensor_count(x);
+    if (p->kind == 2) {
+        const uint8_t *b = x->data;
+        for (size_t i = 0; i < n; i++)
+            y[i] = !b[i];
+        return ONR_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v = onr_load_as_double(x->dtype, x->data, i); /* exact for every float type */
+        y[i] = p->kind == 0 ? isnan(v) : (isinf(v) && ((v > 0 && p->pos) || (v < 0 && p->neg)));
+    }
+    return ONR_OK;
+}
+
+#define PRED_DEF(sym, opname, from)                                                                           \
+    const onr_op_def sym = {                                                                                  \
+        .domain = "", .op_type = opname, .since = from, .until = 22,                                          \
+        .min_in = 1, .max_in = 1, .min_out = 1, .max_out = 1,                                                 \
+        .params_size = sizeof(pred_params), .parse = pred_parse,                                              \
+        .infer = pred_infer, .run = pred_run,                                                                 \
+    };
+PRED_DEF(onr_op_isnan, "IsNaN", 9)
+PRED_DEF(onr_op_isinf, "IsInf", 10)
+PRED_DEF(onr_op_not, "Not", 1)

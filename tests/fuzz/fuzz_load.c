@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model_mutator.h"
 #include "onnxrun.h"
 
 static char ext_dir[64];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_mutator.h"
 #include "onnxrun.h"
 
 /* Small enough that a per-element loop over any tensor the planner admits stays fast. */

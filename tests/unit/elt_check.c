@@ -92,3 +92,27 @@ double ec_uniform(uint32_t *s, double lo, double hi)
 {
     return lo + (hi - lo) * (ec_rand(s) / 4294967296.0);
 }
+
+onr_tensor ec_run_pooled(const char *op, int64_t opset, const onr_attr *attrs, size_t n_attrs,
+                         const onr_tensor *const *in, size_t n_in, onr_threadpool *pool)
+{
+    onr_error err = {0};
+    const onr_op_def *def = onr_op_find("", op, opset, &err);
+    cr_assert(def, "%s", err.message);
+    onr_node_desc node = {.name = "n", .op_type = op, .domain = "", .opset = opset, .attrs = attrs,
+                          .n_attrs = n_attrs, .n_inputs = n_in, .n_outputs = 1};
+    void *params = calloc(1, def->params_size ? def->params_size : 1);
+    cr_assert(!def->parse || def->parse(&node, params, &err) == ONR_OK, "%s: %s", op, err.message);
+    onr_tensor out;
+    memset(&out, 0, sizeof out);
+    onr_tensor *ov[1] = {&out};
+    onr_op_ctx ctx = {.params = params, .opset = opset, .n_in = n_in, .in = in, .n_out = 1, .out = ov,
+                      .pool = pool};
+    cr_assert_eq(def->infer(&ctx, &err), ONR_OK, "%s: %s", op, err.message);
+    out.data = malloc(onr_tensor_bytes(&out) + 1);
+    ctx.scratch = ctx.scratch_bytes ? malloc(ctx.scratch_bytes) : NULL;
+    cr_assert_eq(def->run(&ctx, &err), ONR_OK, "%s: %s", op, err.message);
+    free(ctx.scratch);
+    free(params);
+    return out;
+}

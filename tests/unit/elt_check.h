@@ -27,6 +27,11 @@ void ec_expect_close(const onr_tensor *t, const onr_tensor *want, double tol, co
  * element `o` (row-major), by the numpy rule: right-align, a dim of 1 repeats. */
 size_t ec_bcast_index(int32_t rank, const int64_t *dims, int32_t out_rank, const int64_t *out_dims, size_t o);
 
+/* Runs one op like sh_exec but with a thread pool (NULL: inline) and returns output 0 (malloc'd data,
+ * release with ec_free); fails the test on any error. */
+onr_tensor ec_run_pooled(const char *op, int64_t opset, const onr_attr *attrs, size_t n_attrs,
+                         const onr_tensor *const *in, size_t n_in, onr_threadpool *pool);
+
 /* Deterministic pseudo-random numbers (xorshift) for shape sweeps. */
 uint32_t ec_rand(uint32_t *state);
 double ec_uniform(uint32_t *state, double lo, double hi);

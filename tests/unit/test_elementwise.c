@@ -79,6 +79,41 @@ static const unary_case unary_cases[] = {
      {-2, 0, 2}, {-1, 0, 1}, 0},
     {"clip-6 only max", "Clip", 6, {A_FLOAT("max", 0)}, 1, ONR_DTYPE_FLOAT, 3, {-1e30, 0.5, 2}, {-1e30, 0, 0}, 0},
     {"clip-6 no bounds", "Clip", 6, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {-INFINITY, 3e38}, {-INFINITY, 3e38}, 0},
+    {"reciprocal", "Reciprocal", 13, {{0}}, 0, ONR_DTYPE_FLOAT, 3, {-4, 2, 0}, {-0.25, 0.5, INFINITY}, 0},
+    {"floor", "Floor", 13, {{0}}, 0, ONR_DTYPE_FLOAT, 4, {-1.5, 1.2, 2, -0.0}, {-2, 1, 2, -0.0}, 0},
+    {"ceil", "Ceil", 13, {{0}}, 0, ONR_DTYPE_DOUBLE, 3, {-1.5, 1.2, 2}, {-1, 2, 2}, 0},
+    /* Round doc example (half to even) */
+    {"round doc", "Round", 11, {{0}}, 0, ONR_DTYPE_FLOAT, 8, {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.7, -1.1},
+     {0, 2, 2, -0.0, -2, -2, 3, -1}, 0},
+    {"sign", "Sign", 13, {{0}}, 0, ONR_DTYPE_FLOAT, 4, {-2, 0, 3, NAN}, {-1, 0, 1, NAN}, 0},
+    {"sign int64", "Sign", 13, {{0}}, 0, ONR_DTYPE_INT64, 3, {-5, 0, 9e15}, {-1, 0, 1}, 0},
+    {"sign int8", "Sign", 9, {{0}}, 0, ONR_DTYPE_INT8, 3, {-128, 0, 1}, {-1, 0, 1}, 0},
+    {"sign uint16", "Sign", 13, {{0}}, 0, ONR_DTYPE_UINT16, 2, {0, 65535}, {0, 1}, 0},
+    {"sin", "Sin", 7, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {0, 1.5707963267948966}, {0, 1}, 1e-7},
+    {"cos", "Cos", 7, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {0, 3.141592653589793}, {1, -1}, 1e-7},
+    {"tan", "Tan", 7, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {0, 0.785398163}, {0, 1}, 1e-6},
+    {"asin", "Asin", 7, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {1, 2}, {1.5707963267948966, NAN}, 1e-7},
+    {"acos", "Acos", 7, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {1, -1}, {0, 3.141592653589793}, 1e-6},
+    {"atan", "Atan", 7, {{0}}, 0, ONR_DTYPE_FLOAT, 1, {1}, {0.7853981633974483}, 1e-7},
+    {"sinh", "Sinh", 9, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {0, 1}, {0, 1.1752011936438014}, 1e-6},
+    {"cosh", "Cosh", 9, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {0, 1}, {1, 1.5430806348152437}, 1e-6},
+    {"asinh", "Asinh", 9, {{0}}, 0, ONR_DTYPE_FLOAT, 1, {1}, {0.881373587019543}, 1e-7},
+    {"acosh", "Acosh", 9, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {1, 0}, {0, NAN}, 1e-7},
+    {"atanh", "Atanh", 9, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {0.5, 1}, {0.5493061443340548, INFINITY}, 1e-7},
+    {"softsign doc", "Softsign", 1, {{0}}, 0, ONR_DTYPE_FLOAT, 3, {-1, 0, 1}, {-0.5, 0, 0.5}, 0},
+    {"thresholdedrelu doc alpha=2", "ThresholdedRelu", 10, {A_FLOAT("alpha", 2)}, 1, ONR_DTYPE_FLOAT, 5,
+     {-1.5, 0, 1.2, 2, 2.2}, {0, 0, 0, 0, 2.2}, 1e-7},
+    {"thresholdedrelu default alpha=1", "ThresholdedRelu", 10, {{0}}, 0, ONR_DTYPE_FLOAT, 2, {1, 1.5}, {0, 1.5}, 0},
+    {"celu alpha=2", "Celu", 12, {A_FLOAT("alpha", 2)}, 1, ONR_DTYPE_FLOAT, 3, {-1, 0, 1}, {-0.78693868, 0, 1},
+     1e-6},
+    {"mish", "Mish", 18, {{0}}, 0, ONR_DTYPE_FLOAT, 3, {1, 0, -1}, {0.86509839, 0, -0.30340146}, 1e-6},
+    {"shrink hard doc", "Shrink", 9, {A_FLOAT("lambd", 1.5f)}, 1, ONR_DTYPE_FLOAT, 5, {-2, -1, 0, 1, 2},
+     {-2, 0, 0, 0, 2}, 0},
+    {"shrink soft doc", "Shrink", 9, {A_FLOAT("lambd", 1.5f), A_FLOAT("bias", 1.5f)}, 2, ONR_DTYPE_FLOAT, 5,
+     {-2, -1, 0, 1, 2}, {-0.5, 0, 0, 0, 0.5}, 0},
+    {"gelu", "Gelu", 20, {{0}}, 0, ONR_DTYPE_FLOAT, 3, {1, 0, -1}, {0.84134475, 0, -0.15865525}, 1e-6},
+    {"gelu tanh", "Gelu", 20, {{.name = "approximate", .type = ONR_ATTR_STRING, .s = "tanh", .s_len = 4}}, 1, ONR_DTYPE_FLOAT, 3, {1, 0, -1},
+     {0.84119199, 0, -0.15880801}, 1e-6},
 };
 
 static void run_unary(const unary_case *c)
@@ -383,6 +418,16 @@ static const bin_case bin_cases[] = {
      {0.5, 2}, 3, {1, 2, 2}, {-0.5, -4, -0.5, -4}, 0},
     {"prelu int32", "PRelu", 16, ONR_DTYPE_INT32, ONR_DTYPE_INT32, ONR_DTYPE_INT32, 1, {2}, 0, {0}, {-3, 3}, {2}, 1,
      {2}, {-6, 3}, 0},
+    /* Mod docs examples: fmod=0 is numpy.mod (sign of the divisor), fmod=1 numpy.fmod */
+    {"mod int mixed signs", "Mod", 13, ONR_DTYPE_INT32, ONR_DTYPE_INT32, ONR_DTYPE_INT32, 1, {6}, 1, {6},
+     {-4, 7, 5, 4, -7, 8}, {2, -3, 8, -2, 3, 5}, 1, {6}, {0, -2, 5, 0, 2, 3}, 0},
+    {"mod int by zero", "Mod", 13, ONR_DTYPE_INT64, ONR_DTYPE_INT64, ONR_DTYPE_INT64, 1, {2}, 1, {2}, {5, -9e15},
+     {0, -1}, 1, {2}, {0, 0}, 0},
+    {"mod uint8", "Mod", 13, ONR_DTYPE_UINT8, ONR_DTYPE_UINT8, ONR_DTYPE_UINT8, 1, {2}, 0, {0}, {200, 7}, {6}, 1,
+     {2}, {2, 1}, 0},
+    {"and", "And", 7, B8, B8, B8, 1, {4}, 1, {4}, {0, 0, 1, 1}, {0, 1, 0, 1}, 1, {4}, {0, 0, 0, 1}, 0},
+    {"or bcast", "Or", 7, B8, B8, B8, 2, {2, 2}, 1, {2}, {0, 0, 1, 1}, {0, 1}, 2, {2, 2}, {0, 1, 1, 1}, 0},
+    {"xor", "Xor", 7, B8, B8, B8, 1, {4}, 1, {4}, {0, 0, 1, 1}, {0, 1, 0, 1}, 1, {4}, {0, 1, 1, 0}, 0},
     /* legacy (opset < 7) broadcast: B aligned at `axis`, or trailing when axis is absent */
     {"add-6 broadcast axis=0", "Add", 6, F, F, F, 2, {2, 3}, 1, {2}, {1, 2, 3, 4, 5, 6}, {10, 20}, 2, {2, 3},
      {11, 12, 13, 24, 25, 26}, 0},
@@ -699,4 +744,149 @@ Test(fastmath, tanhf_close)
     cr_expect_eq(onr_tanhf(100.0f), 1.0f);
     cr_expect_eq(onr_tanhf(-INFINITY), -1.0f);
     cr_expect(isnan(onr_tanhf(NAN)));
+}
+
+/* ---- threads: every family splits its work across a pool; results must equal the inline run --------- */
+
+#include "core/parallel.h"
+
+Test(threads, pooled_equals_inline)
+{
+    onr_threadpool *pool = onr_threadpool_new(3);
+    uint32_t rng = 5;
+    onr_tensor big = ec_make(ONR_DTYPE_FLOAT, 4, D(3, 7, 61, 127), NULL);
+    onr_tensor chan = ec_make(ONR_DTYPE_FLOAT, 4, D(1, 7, 1, 1), NULL);
+    onr_tensor row = ec_make(ONR_DTYPE_FLOAT, 4, D(3, 1, 61, 1), NULL);
+    onr_tensor hbig = ec_make(ONR_DTYPE_FLOAT16, 4, D(3, 7, 61, 127), NULL);
+    onr_tensor cond = ec_make(ONR_DTYPE_BOOL, 2, D(61, 127), NULL);
+    size_t n = onr_tensor_count(&big);
+    for (size_t i = 0; i < n; i++) {
+        double v = ec_uniform(&rng, -4, 4);
+        onr_store_from_double(ONR_DTYPE_FLOAT, big.data, i, v);
+        onr_store_from_double(ONR_DTYPE_FLOAT16, hbig.data, i, v);
+    }
+    for (size_t i = 0; i < 7; i++)
+        onr_store_from_double(ONR_DTYPE_FLOAT, chan.data, i, ec_uniform(&rng, -1, 1));
+    for (size_t i = 0; i < 183; i++)
+        onr_store_from_double(ONR_DTYPE_FLOAT, row.data, i, ec_uniform(&rng, 1, 2));
+    for (size_t i = 0; i < 61 * 127; i++)
+        ((uint8_t *)cond.data)[i] = ec_rand(&rng) & 1;
+    onr_attr ax1[] = {A_INT("axis", 1)};
+    onr_attr axes_hw[] = {A_INTS("axes", 2, 3), A_INT("keepdims", 0)};
+    onr_attr axes_c[] = {A_INTS("axes", 1)};
+    onr_attr to16[] = {A_INT("to", ONR_DTYPE_FLOAT16)};
+    struct { const char *op; int64_t opset; const onr_attr *attrs; size_t na; const onr_tensor *in[3]; size_t n_in; } cases[] = {
+        {"Add", 14, NULL, 0, {&big, &big}, 2},
+        {"Mul", 14, NULL, 0, {&big, &chan}, 2},
+        {"Div", 14, NULL, 0, {&row, &big}, 2},
+        {"Add", 14, NULL, 0, {&hbig, &hbig}, 2},
+        {"Greater", 14, NULL, 0, {&big, &chan}, 2},
+        {"Where", 16, NULL, 0, {&cond, &big, &chan}, 3},
+        {"Max", 13, NULL, 0, {&chan, &big, &row}, 3},
+        {"Sigmoid", 13, NULL, 0, {&big}, 1},
+        {"Tanh", 13, NULL, 0, {&hbig}, 1},
+        {"Softmax", 13, NULL, 0, {&big}, 1},
+        {"Softmax", 13, ax1, 1, {&big}, 1},
+        {"LogSoftmax", 11, ax1, 1, {&hbig}, 1},
+        {"ReduceMean", 13, axes_hw, 2, {&big}, 1},
+        {"ReduceSum", 11, axes_c, 1, {&big}, 1},
+        {"ReduceMax", 13, axes_hw, 2, {&hbig}, 1},
+        {"Cast", 13, to16, 1, {&big}, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        onr_tensor a = ec_run_pooled(cases[i].op, cases[i].opset, cases[i].attrs, cases[i].na, cases[i].in,
+                                     cases[i].n_in, NULL);
+        onr_tensor b = ec_run_pooled(cases[i].op, cases[i].opset, cases[i].attrs, cases[i].na, cases[i].in,
+                                     cases[i].n_in, pool);
+        char what[64];
+        snprintf(what, sizeof what, "case %zu %s", i, cases[i].op);
+        sh_expect_same(&b, &a, what);
+        ec_free(&a);
+        ec_free(&b);
+    }
+    onr_threadpool_free(pool);
+    ec_free(&big);
+    ec_free(&chan);
+    ec_free(&row);
+    ec_free(&hbig);
+    ec_free(&cond);
+}
+
+/* ---- Mod attribute forms, BitShift, predicates --------------------------------------------------- */
+
+Test(binary, mod_fmod_and_bitshift)
+{
+    onr_tensor xi = ec_make(ONR_DTYPE_INT32, 1, D(6), DV(-4, 7, 5, 4, -7, 8));
+    onr_tensor yi = ec_make(ONR_DTYPE_INT32, 1, D(6), DV(2, -3, 8, -2, 3, 5));
+    onr_tensor xf = ec_make(F, 1, D(6), DV(-4.3, 7.2, 5.0, 4.3, -7.2, 8.0));
+    onr_tensor yf = ec_make(F, 1, D(6), DV(2.1, -3.4, 8.0, -2.1, 3.4, 5.0));
+    onr_attr fmod1[] = {A_INT("fmod", 1)};
+    sh_run r;
+    sh_exec(&r, "Mod", 13, fmod1, 1, (const onr_tensor *[]){&xi, &yi}, 2, 1, 0);
+    ec_expect(&r.out[0], ONR_DTYPE_INT32, 1, D(6), DV(0, 1, 5, 0, -1, 3), 0, "int fmod=1 (C %)");
+    sh_free(&r);
+    sh_exec(&r, "Mod", 13, fmod1, 1, (const onr_tensor *[]){&xf, &yf}, 2, 1, 0);
+    ec_expect(&r.out[0], F, 1, D(6), DV(-0.10000038, 0.39999962, 5, 0.10000038, -0.39999962, 3), 1e-6,
+              "float fmod doc");
+    sh_free(&r);
+    sh_exec(&r, "Mod", 13, NULL, 0, (const onr_tensor *[]){&xf, &yf}, 2, 1, 0);
+    sh_expect_fail(&r, ONR_E_INVALID_MODEL, "infer", "float Mod without fmod=1");
+    sh_free(&r);
+    onr_attr fmod2[] = {A_INT("fmod", 2)};
+    sh_exec(&r, "Mod", 13, fmod2, 1, (const onr_tensor *[]){&xi, &yi}, 2, 1, 0);
+    sh_expect_fail(&r, ONR_E_INVALID_MODEL, "parse", "fmod=2");
+    sh_free(&r);
+    /* BitShift docs examples (uint8 and uint32), plus shifts past the width */
+    onr_tensor x8 = ec_make(ONR_DTYPE_UINT8, 1, D(4), DV(16, 4, 1, 255)), s8 = ec_make(ONR_DTYPE_UINT8, 1, D(4), DV(1, 2, 3, 8));
+    onr_attr right[] = {A_STR("direction", "RIGHT")}, left[] = {A_STR("direction", "LEFT")};
+    sh_exec(&r, "BitShift", 11, right, 1, (const onr_tensor *[]){&x8, &s8}, 2, 1, 0);
+    ec_expect(&r.out[0], ONR_DTYPE_UINT8, 1, D(4), DV(8, 1, 0, 0), 0, "shift right");
+    sh_free(&r);
+    sh_exec(&r, "BitShift", 11, left, 1, (const onr_tensor *[]){&x8, &s8}, 2, 1, 0);
+    ec_expect(&r.out[0], ONR_DTYPE_UINT8, 1, D(4), DV(32, 16, 8, 0), 0, "shift left (uint8 wraps)");
+    sh_free(&r);
+    onr_tensor x32 = ec_make(ONR_DTYPE_UINT32, 1, D(2), DV(1, 3)), s32 = ec_make(ONR_DTYPE_UINT32, 1, D(2), DV(31, 40));
+    sh_exec(&r, "BitShift", 11, left, 1, (const onr_tensor *[]){&x32, &s32}, 2, 1, 0);
+    ec_expect(&r.out[0], ONR_DTYPE_UINT32, 1, D(2), DV(2147483648.0, 0), 0, "shift u32");
+    sh_free(&r);
+    onr_attr bad[] = {A_STR("direction", "UP")};
+    sh_exec(&r, "BitShift", 11, bad, 1, (const onr_tensor *[]){&x8, &s8}, 2, 1, 0);
+    sh_expect_fail(&r, ONR_E_INVALID_MODEL, "parse", "direction UP");
+    sh_free(&r);
+    sh_exec(&r, "BitShift", 11, NULL, 0, (const onr_tensor *[]){&x8, &s8}, 2, 1, 0);
+    sh_expect_fail(&r, ONR_E_INVALID_MODEL, "parse", "direction missing");
+    sh_free(&r);
+    sh_exec(&r, "BitShift", 11, right, 1, (const onr_tensor *[]){&xi, &yi}, 2, 1, 0);
+    sh_expect_fail(&r, ONR_E_UNSUPPORTED, "infer", "signed shift");
+    sh_free(&r);
+    onr_tensor *all[] = {&xi, &yi, &xf, &yf, &x8, &s8, &x32, &s32};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        ec_free(all[i]);
+}
+
+Test(unary, predicates)
+{
+    onr_tensor x = ec_make(F, 1, D(4), DV(-INFINITY, INFINITY, NAN, 1));
+    onr_tensor h = ec_make(ONR_DTYPE_FLOAT16, 1, D(4), DV(-INFINITY, INFINITY, NAN, 1));
+    onr_tensor b = ec_make(B8, 1, D(2), DV(0, 1));
+    sh_run r;
+    sh_exec(&r, "IsNaN", 13, NULL, 0, (const onr_tensor *[]){&x}, 1, 1, 0);
+    ec_expect(&r.out[0], B8, 1, D(4), DV(0, 0, 1, 0), 0, "isnan");
+    sh_free(&r);
+    sh_exec(&r, "IsInf", 10, NULL, 0, (const onr_tensor *[]){&h}, 1, 1, 0);
+    ec_expect(&r.out[0], B8, 1, D(4), DV(1, 1, 0, 0), 0, "isinf float16");
+    sh_free(&r);
+    onr_attr pos_only[] = {A_INT("detect_negative", 0)};
+    sh_exec(&r, "IsInf", 10, pos_only, 1, (const onr_tensor *[]){&x}, 1, 1, 0);
+    ec_expect(&r.out[0], B8, 1, D(4), DV(0, 1, 0, 0), 0, "isinf positive only");
+    sh_free(&r);
+    sh_exec(&r, "Not", 1, NULL, 0, (const onr_tensor *[]){&b}, 1, 1, 0);
+    ec_expect(&r.out[0], B8, 1, D(2), DV(1, 0), 0, "not");
+    sh_free(&r);
+    sh_exec(&r, "Not", 1, NULL, 0, (const onr_tensor *[]){&x}, 1, 1, 0);
+    sh_expect_fail(&r, ONR_E_UNSUPPORTED, "infer", "Not of float");
+    sh_free(&r);
+    ec_free(&x);
+    ec_free(&h);
+    ec_free(&b);
 }

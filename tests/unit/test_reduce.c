@@ -56,6 +56,18 @@ static const doc_case doc_cases[] = {
     {"max doc default axes", "ReduceMax", 13, false, 0, {0}, 0, 1, -1, 3, {1, 1, 1}, {60}},
     {"max opset 18 axes input", "ReduceMax", 18, false, 2, {-1}, 1, 0, -1, 2, {3, 2}, {5, 20, 30, 40, 55, 60}},
     {"max opset 20", "ReduceMax", 20, false, 2, {0, 1, 2}, 3, 1, -1, 3, {1, 1, 1}, {60}},
+    /* the other reductions on the ReduceSum data, axes [1], worked by hand */
+    {"min", "ReduceMin", 13, true, 1, {1}, 1, 1, -1, 3, {3, 1, 2}, {1, 2, 5, 6, 9, 10}},
+    {"min opset 18 input", "ReduceMin", 18, true, 2, {-2}, 1, 0, -1, 2, {3, 2}, {1, 2, 5, 6, 9, 10}},
+    {"prod", "ReduceProd", 13, true, 1, {1}, 1, 1, -1, 3, {3, 1, 2}, {3, 8, 35, 48, 99, 120}},
+    {"l1", "ReduceL1", 13, true, 1, {1}, 1, 1, -1, 3, {3, 1, 2}, {4, 6, 12, 14, 20, 22}},
+    {"l2", "ReduceL2", 13, true, 1, {1}, 1, 1, -1, 3, {3, 1, 2},
+     {3.16227766, 4.47213595, 8.60232527, 10, 14.2126704, 15.6204994}},
+    {"log_sum", "ReduceLogSum", 13, true, 1, {1}, 1, 1, -1, 3, {3, 1, 2},
+     {1.38629436, 1.79175947, 2.48490665, 2.63905733, 2.99573227, 3.09104245}},
+    {"log_sum_exp", "ReduceLogSumExp", 18, true, 2, {1}, 1, 1, -1, 3, {3, 1, 2},
+     {3.12692801, 4.12692801, 7.12692801, 8.12692801, 11.12692801, 12.12692801}},
+    {"sum_square", "ReduceSumSquare", 13, true, 1, {1}, 1, 1, -1, 3, {3, 1, 2}, {10, 20, 74, 100, 202, 244}},
 };
 
 Test(reduce, doc_examples)
@@ -133,6 +145,24 @@ Test(reduce, empty_sets)
     sh_exec(&r, "ReduceMax", 18, NULL, 0, (const onr_tensor *[]){&xi, &ax}, 2, 1, 0);
     ec_expect(&r.out[0], ONR_DTYPE_INT32, 2, D(2, 1), DV(-2147483648.0, -2147483648.0), 0, "max int empty");
     sh_free(&r);
+    sh_exec(&r, "ReduceMin", 18, NULL, 0, (const onr_tensor *[]){&x, &ax}, 2, 1, 0);
+    ec_expect(&r.out[0], F, 2, D(2, 1), DV(INFINITY, INFINITY), 0, "min empty");
+    sh_free(&r);
+    sh_exec(&r, "ReduceMin", 18, NULL, 0, (const onr_tensor *[]){&xi, &ax}, 2, 1, 0);
+    ec_expect(&r.out[0], ONR_DTYPE_INT32, 2, D(2, 1), DV(2147483647, 2147483647), 0, "min int empty");
+    sh_free(&r);
+    sh_exec(&r, "ReduceProd", 18, NULL, 0, (const onr_tensor *[]){&x, &ax}, 2, 1, 0);
+    ec_expect(&r.out[0], F, 2, D(2, 1), DV(1, 1), 0, "prod empty");
+    sh_free(&r);
+    sh_exec(&r, "ReduceLogSum", 18, NULL, 0, (const onr_tensor *[]){&x, &ax}, 2, 1, 0);
+    ec_expect(&r.out[0], F, 2, D(2, 1), DV(-INFINITY, -INFINITY), 0, "log_sum empty");
+    sh_free(&r);
+    sh_exec(&r, "ReduceL2", 18, NULL, 0, (const onr_tensor *[]){&x, &ax}, 2, 1, 0);
+    ec_expect(&r.out[0], F, 2, D(2, 1), DV(0, 0), 0, "l2 empty");
+    sh_free(&r);
+    sh_exec(&r, "ReduceL2", 18, NULL, 0, (const onr_tensor *[]){&xi, &ax}, 2, 1, 0);
+    sh_expect_fail(&r, ONR_E_UNSUPPORTED, "infer", "integer L2");
+    sh_free(&r);
     onr_attr keep0[] = {A_INT("keepdims", 0), A_INTS("axes", 1)};
     sh_exec(&r, "ReduceMean", 13, keep0, 2, (const onr_tensor *[]){&x}, 1, 1, 0);
     ec_expect(&r.out[0], F, 1, D(2), DV(NAN, NAN), 0, "mean empty");
@@ -154,9 +184,10 @@ static void ref_reduce(const char *op, const onr_tensor *x, const bool *red, dou
     for (int32_t i = 0; i < x->rank; i++)
         if (red[i])
             count *= (size_t)x->dims[i];
-    bool mx = !strcmp(op, "ReduceMax");
+    bool mx = !strcmp(op, "ReduceMax"), mn = !strcmp(op, "ReduceMin"), prod = !strcmp(op, "ReduceProd");
+    bool l1 = !strcmp(op, "ReduceL1"), sq = !strcmp(op, "ReduceSumSquare");
     for (size_t o = 0; o < ny; o++)
-        y[o] = mx ? -INFINITY : 0;
+        y[o] = mx ? -INFINITY : mn ? INFINITY : prod ? 1 : 0;
     for (size_t e = 0; e < n; e++) {
         size_t rem = e, o = 0, ostride = 1;
         for (int32_t i = x->rank - 1; i >= 0; i--) {
@@ -168,7 +199,8 @@ static void ref_reduce(const char *op, const onr_tensor *x, const bool *red, dou
             }
         }
         double v = onr_load_as_double(x->dtype, x->data, e);
-        y[o] = mx ? fmax(y[o], v) : y[o] + v;
+        v = l1 ? fabs(v) : sq ? v * v : v;
+        y[o] = mx ? fmax(y[o], v) : mn ? fmin(y[o], v) : prod ? y[o] * v : y[o] + v;
     }
     if (!strcmp(op, "ReduceMean"))
         for (size_t o = 0; o < ny; o++)
@@ -177,7 +209,8 @@ static void ref_reduce(const char *op, const onr_tensor *x, const bool *red, dou
 
 Test(reduce, axis_subset_sweep)
 {
-    static const char *const ops[] = {"ReduceSum", "ReduceMean", "ReduceMax"};
+    static const char *const ops[] = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+                                      "ReduceL1", "ReduceSumSquare"};
     static const onr_dtype types[] = {ONR_DTYPE_FLOAT, ONR_DTYPE_DOUBLE, ONR_DTYPE_FLOAT16, ONR_DTYPE_INT64,
                                       ONR_DTYPE_INT32, ONR_DTYPE_UINT8};
     uint32_t rng = 4242;
@@ -192,11 +225,18 @@ Test(reduce, axis_subset_sweep)
         size_t n = onr_tensor_count(&x);
         for (size_t i = 0; i < n; i++)
             onr_store_from_double(dt, x.data, i, (double)(ec_rand(&rng) % 9) + (is_int ? 0 : ec_uniform(&rng, 0, 1)));
+        /* ReduceProd folds thousands of values: +-1 keeps every type exact and finite */
+        onr_tensor xp = ec_make(dt, r, dims, NULL);
+        for (size_t i = 0; i < n; i++)
+            onr_store_from_double(dt, xp.data, i, ec_rand(&rng) % 2 ? 1 : -1);
         for (unsigned mask = 0; mask < (1u << r); mask++)
-            for (size_t k = 0; k < 3; k++)
+            for (size_t k = 0; k < 7; k++)
                 for (int keep = 0; keep < 2; keep++) {
-                    if (dt == ONR_DTYPE_UINT8 && k != 2)
-                        continue; /* uint8 is a ReduceMax type only */
+                    if (dt == ONR_DTYPE_UINT8 && k != 2 && k != 3)
+                        continue; /* uint8 is a ReduceMax / ReduceMin type only */
+                    if (k == 6 && dt == ONR_DTYPE_FLOAT16)
+                        continue; /* sums of squares pass half's 65504 */
+                    const onr_tensor *in = k == 4 ? &xp : &x;
                     bool red[4];
                     int64_t axes[4], ydims[4];
                     size_t na = 0;
@@ -221,7 +261,7 @@ Test(reduce, axis_subset_sweep)
                     onr_tensor at = sh_t(ONR_DTYPE_INT64, 1, &nax, axes);
                     onr_attr attrs[] = {A_INT("keepdims", keep)};
                     sh_run res;
-                    sh_exec(&res, ops[k], 18, attrs, 1, (const onr_tensor *[]){&x, &at}, 2, 1, 0);
+                    sh_exec(&res, ops[k], 18, attrs, 1, (const onr_tensor *[]){in, &at}, 2, 1, 0);
                     char what[96];
                     snprintf(what, sizeof what, "iter %d %s %s mask %u keep %d", iter, ops[k], onr_dtype_name(dt),
                              mask, keep);
@@ -229,13 +269,14 @@ Test(reduce, axis_subset_sweep)
                     if (res.st == ONR_OK) {
                         size_t ny = onr_tensor_count(&res.out[0]);
                         double *want = malloc((ny ? ny : 1) * sizeof *want);
-                        ref_reduce(ops[k], &x, red, want, ny, is_int);
+                        ref_reduce(ops[k], in, red, want, ny, is_int);
                         ec_expect(&res.out[0], dt, ry, ydims, want, dt == ONR_DTYPE_FLOAT16 ? 0.05 : 1e-4, what);
                         free(want);
                     }
                     sh_free(&res);
                 }
         ec_free(&x);
+        ec_free(&xp);
     }
 }
 
@@ -259,4 +300,105 @@ Test(reduce, long_rows)
     ec_expect(&r.out[0], F, 1, D(2), DV(1, 3), 0, "long max");
     sh_free(&r);
     ec_free(&x);
+}
+
+/* ---- ArgMax / ArgMin ---------------------------------------------------------------------------- */
+
+/* ONNX docs examples: data [[2, 1], [3, 10]] (and [[2, 2], [3, 10]] for select_last_index). */
+Test(argmax, doc_examples)
+{
+    onr_tensor x = ec_make(F, 2, D(2, 2), DV(2, 1, 3, 10)), tie = ec_make(F, 2, D(2, 2), DV(2, 2, 3, 10));
+    onr_attr ax1[] = {A_INT("axis", 1)}, ax1k0[] = {A_INT("axis", 1), A_INT("keepdims", 0)};
+    onr_attr last[] = {A_INT("axis", 1), A_INT("select_last_index", 1)};
+    sh_run r;
+    sh_exec(&r, "ArgMax", 13, ax1, 1, (const onr_tensor *[]){&x}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 2, D(2, 1), (const int64_t[]){0, 1}, "argmax axis 1 keepdims");
+    sh_free(&r);
+    sh_exec(&r, "ArgMax", 11, NULL, 0, (const onr_tensor *[]){&x}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 2, D(1, 2), (const int64_t[]){1, 1}, "argmax default axis 0");
+    sh_free(&r);
+    sh_exec(&r, "ArgMin", 13, ax1k0, 2, (const onr_tensor *[]){&x}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 1, D(2), (const int64_t[]){1, 0}, "argmin no keepdims");
+    sh_free(&r);
+    sh_exec(&r, "ArgMax", 12, ax1, 1, (const onr_tensor *[]){&tie}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 2, D(2, 1), (const int64_t[]){0, 1}, "ties: first");
+    sh_free(&r);
+    sh_exec(&r, "ArgMax", 12, last, 2, (const onr_tensor *[]){&tie}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 2, D(2, 1), (const int64_t[]){1, 1}, "ties: select_last_index");
+    sh_free(&r);
+    sh_exec(&r, "ArgMin", 13, last, 2, (const onr_tensor *[]){&tie}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 2, D(2, 1), (const int64_t[]){1, 0}, "argmin ties last");
+    sh_free(&r);
+    sh_exec(&r, "ArgMax", 11, last, 2, (const onr_tensor *[]){&tie}, 1, 1, 0);
+    sh_expect_fail(&r, ONR_E_INVALID_MODEL, "parse", "select_last_index before 12");
+    sh_free(&r);
+    /* numpy.argmax/argmin: the first NaN wins */
+    onr_tensor n = ec_make(F, 1, D(4), DV(1, NAN, 3, NAN));
+    sh_exec(&r, "ArgMax", 13, NULL, 0, (const onr_tensor *[]){&n}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 1, D(1), (const int64_t[]){1}, "argmax NaN");
+    sh_free(&r);
+    sh_exec(&r, "ArgMin", 13, NULL, 0, (const onr_tensor *[]){&n}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 1, D(1), (const int64_t[]){1}, "argmin NaN");
+    sh_free(&r);
+    onr_tensor big = sh_t(ONR_DTYPE_INT64, 1, D(3), (const int64_t[]){INT64_MAX - 1, INT64_MAX, INT64_MAX - 2});
+    sh_exec(&r, "ArgMax", 13, NULL, 0, (const onr_tensor *[]){&big}, 1, 1, 0);
+    sh_expect_i64(&r.out[0], 1, D(1), (const int64_t[]){1}, "int64 compared exactly");
+    sh_free(&r);
+    onr_tensor empty = ec_make(F, 2, D(2, 0), NULL);
+    sh_exec(&r, "ArgMax", 13, ax1, 1, (const onr_tensor *[]){&empty}, 1, 1, 0);
+    sh_expect_fail(&r, ONR_E_INVALID_MODEL, "infer", "argmax over an empty axis");
+    sh_free(&r);
+    ec_free(&x);
+    ec_free(&tie);
+    ec_free(&n);
+    ec_free(&empty);
+}
+
+/* Strided axes wider than a column block, against a naive scan. */
+Test(argmax, strided_sweep)
+{
+    static const struct { int32_t rank; int64_t dims[3]; int64_t axis; } shapes[] = {
+        {3, {2, 5, 70}, 1}, {2, {130, 3}, 0}, {3, {3, 4, 200}, 2}, {1, {1}, 0},
+    };
+    uint32_t rng = 31;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int mn = 0; mn < 2; mn++) {
+            const int64_t *dims = shapes[s].dims;
+            int32_t r = shapes[s].rank;
+            onr_tensor x = ec_make(ONR_DTYPE_INT32, r, dims, NULL);
+            size_t total = onr_tensor_count(&x), outer = 1, inner = 1, n = (size_t)dims[shapes[s].axis];
+            for (size_t i = 0; i < total; i++)
+                ((int32_t *)x.data)[i] = (int32_t)(ec_rand(&rng) % 7); /* many ties */
+            for (int32_t i = 0; i < r; i++) {
+                if (i < shapes[s].axis)
+                    outer *= (size_t)dims[i];
+                if (i > shapes[s].axis)
+                    inner *= (size_t)dims[i];
+            }
+            int64_t *want = malloc(outer * inner * sizeof *want);
+            for (size_t o = 0; o < outer; o++)
+                for (size_t i = 0; i < inner; i++) {
+                    const int32_t *v = (const int32_t *)x.data + o * n * inner + i;
+                    size_t best = 0;
+                    for (size_t k = 1; k < n; k++)
+                        if (mn ? v[k * inner] < v[best * inner] : v[k * inner] > v[best * inner])
+                            best = k;
+                    want[o * inner + i] = (int64_t)best;
+                }
+            onr_attr attrs[] = {A_INT("axis", shapes[s].axis), A_INT("keepdims", 0)};
+            sh_run res;
+            sh_exec(&res, mn ? "ArgMin" : "ArgMax", 13, attrs, 2, (const onr_tensor *[]){&x}, 1, 1, 0);
+            sh_expect_ok(&res, "argmax sweep");
+            if (res.st == ONR_OK) {
+                int64_t ydims[3];
+                int32_t ry = 0;
+                for (int32_t i = 0; i < r; i++)
+                    if (i != shapes[s].axis)
+                        ydims[ry++] = dims[i];
+                sh_expect_i64(&res.out[0], ry, ydims, want, "argmax sweep");
+            }
+            sh_free(&res);
+            free(want);
+            ec_free(&x);
+        }
 }

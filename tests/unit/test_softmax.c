@@ -145,3 +145,29 @@ Test(softmax, strided_sweep)
                 free(yv);
             }
 }
+
+/* Hardmax docs example, plus ties (first wins) and the opset-13 single-axis form. */
+Test(softmax, hardmax)
+{
+    onr_tensor x = ec_make(F, 2, D(4, 4), DV(3, 0, 1, 2, 2, 5, 1, 0, 0, 1, 3, 2, 0, 1, 2, 3));
+    sh_run r;
+    sh_exec(&r, "Hardmax", 13, NULL, 0, (const onr_tensor *[]){&x}, 1, 1, 0);
+    ec_expect(&r.out[0], F, 2, D(4, 4), DV(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1), 0, "hardmax doc");
+    sh_free(&r);
+    onr_tensor ties = ec_make(F, 2, D(2, 3), DV(1, 1, 1, 0, 2, 2));
+    sh_exec(&r, "Hardmax", 13, NULL, 0, (const onr_tensor *[]){&ties}, 1, 1, 0);
+    ec_expect(&r.out[0], F, 2, D(2, 3), DV(1, 0, 0, 0, 1, 0), 0, "hardmax ties");
+    sh_free(&r);
+    /* x = [[[1, 2], [3, 0]]], axis 1: opset 11 one row of 4 (max 3 at [1,0]); opset 13 per column */
+    onr_tensor c = ec_make(F, 3, D(1, 2, 2), DV(1, 2, 3, 0));
+    onr_attr ax1[] = {A_INT("axis", 1)};
+    sh_exec(&r, "Hardmax", 11, ax1, 1, (const onr_tensor *[]){&c}, 1, 1, 0);
+    ec_expect(&r.out[0], F, 3, D(1, 2, 2), DV(0, 0, 1, 0), 0, "hardmax-11 coerced");
+    sh_free(&r);
+    sh_exec(&r, "Hardmax", 13, ax1, 1, (const onr_tensor *[]){&c}, 1, 1, 0);
+    ec_expect(&r.out[0], F, 3, D(1, 2, 2), DV(0, 1, 1, 0), 0, "hardmax-13 axis 1");
+    sh_free(&r);
+    ec_free(&x);
+    ec_free(&ties);
+    ec_free(&c);
+}

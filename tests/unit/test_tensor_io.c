@@ -492,9 +492,10 @@ static const bad_case bad_pb[] = {
     {"empty message: no data_type", S(""), ONR_E_INVALID_MODEL, "data_type"},
     /* dims [2, 2] float but raw_data has 4 bytes */
     {"raw_data too short", S("\x08\x02\x08\x02\x10\x01\x4a\x04\x00\x00\x00\x00"), ONR_E_INVALID_MODEL, "raw_data"},
-    /* dims [1<<62] float, raw_data 4 bytes: byte size overflows, refused before allocating */
-    {"huge dims", S("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x40\x10\x01\x4a\x04\x00\x00\x00\x00"), ONR_E_NOMEM,
-     "overflows"},
+    /* dims [1<<62] float, raw_data 4 bytes: byte size overflows, refused before allocating; no data can
+     * match such dims, so the tensor itself is invalid */
+    {"huge dims", S("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x40\x10\x01\x4a\x04\x00\x00\x00\x00"),
+     ONR_E_INVALID_MODEL, "overflow"},
     {"unknown data_type 8 (string)", S("\x08\x01\x10\x08"), ONR_E_UNSUPPORTED, "data type 8"},
 };
 
