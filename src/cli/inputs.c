@@ -16,6 +16,7 @@ const char CLI_INPUT_HELP[] =
     "                          integers 0, bool false; symbolic dims are 1 (or --shape)\n"
     "  --shape NAME=DIMS       the shape to use for input NAME where the model leaves dims symbolic, e.g.\n"
     "                          --shape image=1x3x224x224 (for --random, zeros and the image size)\n"
+    "\n"
     "image options (an image is resized to the input's H x W, grayscale when C = 1, RGB when C = 3):\n"
     "  --layout nchw|nhwc      how the input holds the image (default nchw; nhwc for TensorFlow exports)\n"
     "  --scale S               multiply pixels (0..255) by S first (default 1/255, giving 0..1)\n"

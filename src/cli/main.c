@@ -18,7 +18,7 @@ static const char USAGE[] =
     "      best classes per row; --dump DIR writes every intermediate value.\n"
     "  info MODEL [--json] [--shape NAME=DIMS]... [--no-run]\n"
     "      Producer, opsets, inputs, outputs, then a model.summary()-style table: node (op), output shape,\n"
-    "      parameters, MACs, inputs; and the totals. --json prints one JSON object.\n"
+    "      parameters, MACs, inputs -> outputs; then the totals. --json prints one JSON object.\n"
     "  viz MODEL [-i NAME=FILE]... [--nodes NAME,... | --all] -o DIR [--zoom N] [--gray]\n"
     "      Feature maps as PNG grids (one tile per channel): DIR/<node>_<in|out>_<value>.png. By default\n"
     "      the input and output of every pooling node, to see what pooling does.\n"

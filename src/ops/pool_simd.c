@@ -258,7 +258,7 @@ AVX2_INLINE void plane_padded(const plane_ctx *c, const float *xp, float *yp, bo
              * into the next scratch row, which its own pass rewrites later, or into TMP_PAD */
             for (int64_t j = 0; j < pl; j += 8)
                 _mm256_storeu_ps(t + j, padv);
-            (void)xp;
+            vertical_any(t + pl, xp + rows[i].off, iw, rows[i].count, iw, is_max);
             for (int64_t j = 0; j < pr; j += 8)
                 _mm256_storeu_ps(t + pl + iw + j, padv);
         }

@@ -77,6 +77,37 @@ Test(sgemm, sweep_vs_naive)
     onr_threadpool_free(pool);
 }
 
+Test(sgemm, row_bias)
+{
+    /* onr_sgemm_bias: C = op(A) op(B) + bias[i] per row, C write-only (NaN before), every path:
+     * m == 1 (vector), k == 0 (bias only), several k blocks, transposes. */
+    const size_t shapes[][3] = {{1, 19, 5}, {1, 7, 0}, {6, 5, 0}, {9, 33, 300}, {40, 17, 3}, {5, 100, 256}};
+    ch_rng g = {4242};
+    onr_threadpool *pool = onr_threadpool_new(2);
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        size_t m = shapes[t][0], n = shapes[t][1], k = shapes[t][2];
+        bool ta = t & 1, tb = t & 2;
+        float *a = ch_rand_f32(&g, m * k + 1), *b = ch_rand_f32(&g, k * n + 1), *bias = ch_rand_f32(&g, m);
+        float *c = malloc(m * n * sizeof *c);
+        for (size_t i = 0; i < m * n; i++)
+            c[i] = NAN;
+        double *want = malloc(m * n * sizeof *want);
+        naive(ta, tb, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, 0.0, NULL, 0, want);
+        for (size_t i = 0; i < m * n; i++)
+            want[i] += bias[i / n];
+        onr_sgemm_bias(t % 2 ? pool : NULL, ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, bias, c, n);
+        for (size_t i = 0; i < m * n; i++)
+            if (!(fabs(c[i] - want[i]) <= 1e-4))
+                cr_expect(0, "m%zu n%zu k%zu: C[%zu] = %g, want %g", m, n, k, i, c[i], want[i]);
+        free(a);
+        free(b);
+        free(bias);
+        free(c);
+        free(want);
+    }
+    onr_threadpool_free(pool);
+}
+
 Test(sgemm, double_and_integer)
 {
     /* [[1,2],[3,4]] x [[5,6],[7,8]] = [[19,22],[43,50]] (and transposes) */

@@ -1,0 +1,419 @@
+/* pool_simd_impl.h: the vector pooling kernels written once over a vector width, included by pool_simd.c
+ * once per instruction set (AVX2: 8 lanes; AVX-512: 16 lanes) with these macros defined:
+ *   NAME(x)            x suffixed with the ISA (pool2d_f32 -> pool2d_f32_avx2)
+ *   FN / FN_INLINE     function attributes: target(...) [and always_inline]
+ *   VEC, VW            vector type and lanes; VMASKS 1 when masked loads/stores are cheap (AVX-512)
+ *   VLOAD VSTORE VSET1 VZERO VADD VMUL VMAX VOR
+ *   VEVEN(a,b) VODD(a,b) the even / odd lanes of the 2*VW floats a:b, in some lane order that VFIX(v)
+ *                      turns into natural order (AVX2 shuffles within 128-bit halves, then one permute)
+ *   VLOAD_N(p,n) VSTORE_N(p,v,n)  the first n < VW lanes only (VMASKS), never touching memory past them
+ *   VTAIL_LOAD(p,n)    the first n lanes, zeros elsewhere (global sums)
+ *   VSUM_DOUBLE(v)     the lanes summed in double
+ * Every function is compiled for the ISA, scalar ones too: legacy-SSE code run while the upper vector
+ * halves are dirty stalls on every instruction (measured: border columns 12x slower). See pool_simd.c for
+ * the algorithms; this file is the code. */
+
+FN_INLINE VEC NAME(nanmax)(VEC a, VEC b)
+{
+    return VOR(VMAX(a, b), VMAX(b, a));
+}
+
+FN_INLINE VEC NAME(op)(VEC a, VEC b, bool is_max)
+{
+    return is_max ? NAME(nanmax)(a, b) : VADD(a, b);
+}
+
+/* Output columns whose window lies wholly inside [0, in): [*lo, *hi) (same as pool.c). */
+FN static void NAME(interior)(const onr_pool_axis *ax, int64_t *lo, int64_t *hi)
+{
+    int64_t l = onr_ceildiv(ax->pad_begin, ax->stride);
+    int64_t h = onr_floordiv(ax->in + ax->pad_begin - ax->kernel, ax->stride) + 1;
+    if (l > ax->out)
+        l = ax->out;
+    if (h > ax->out)
+        h = ax->out;
+    if (h < l)
+        h = l;
+    *lo = l;
+    *hi = h;
+}
+
+/* One output whose window is clipped: scalar over the valid taps; empty windows as pool.c. */
+FN static float NAME(border)(const float *xp, int64_t iw, const onr_pool_span *sh, const onr_pool_span *sw,
+                             bool is_max, bool cip)
+{
+    if (sh->count == 0 || sw->count == 0)
+        return is_max ? 0.0f : (cip ? 0.0f : NAN);
+    const float *r = xp + sh->first * iw + sw->first;
+    if (is_max) {
+        float m = r[0];
+        for (int64_t i = 0; i < sh->count; i++, r += iw)
+            for (int64_t j = 0; j < sw->count; j++)
+                m = MAXF(m, r[j]);
+        return m;
+    }
+    float acc = 0.0f;
+    for (int64_t i = 0; i < sh->count; i++, r += iw)
+        for (int64_t j = 0; j < sw->count; j++)
+            acc += r[j];
+    return (float)(acc / (double)(cip ? sh->padded * sw->padded : sh->count * sw->count));
+}
+
+/* t[c] = op over rows i < nr of r[i*rs + c], c < n. The last full vector overlaps the one before instead
+ * of a scalar tail (the pass is idempotent: t never aliases r); rows narrower than a vector are masked
+ * (AVX-512) or scalar. */
+FN_INLINE void NAME(vertical)(float *t, const float *r, int64_t rs, int64_t nr, int64_t n, bool is_max)
+{
+    if (n < VW) {
+#if VMASKS
+        VEC m = VLOAD_N(r, n);
+        for (int64_t i = 1; i < nr; i++)
+            m = NAME(op)(m, VLOAD_N(r + i * rs, n), is_max);
+        VSTORE_N(t, m, n);
+#else
+        for (int64_t c = 0; c < n; c++) {
+            float m = r[c];
+            for (int64_t i = 1; i < nr; i++)
+                m = is_max ? MAXF(m, r[i * rs + c]) : m + r[i * rs + c];
+            t[c] = m;
+        }
+#endif
+        return;
+    }
+    for (int64_t c = 0;; c += VW) {
+        if (c > n - VW)
+            c = n - VW;
+        VEC m = VLOAD(r + c);
+        for (int64_t i = 1; i < nr; i++)
+            m = NAME(op)(m, VLOAD(r + i * rs + c), is_max);
+        VSTORE(t + c, m);
+        if (c == n - VW)
+            break;
+    }
+}
+
+FN_INLINE void NAME(vertical_any)(float *t, const float *r, int64_t rs, int64_t nr, int64_t n, bool is_max)
+{
+    if (nr == 2)
+        NAME(vertical)(t, r, rs, 2, n, is_max);
+    else if (nr == 3)
+        NAME(vertical)(t, r, rs, 3, n, is_max);
+    else
+        NAME(vertical)(t, r, rs, nr, n, is_max);
+}
+
+/* One vector of outputs o .. o+VW-1: op over j < k of t[o*s + j]. Stride 2 splits even and odd columns
+ * (VEVEN / VODD), combines the taps in that lane order and fixes the order once at the end. */
+FN_INLINE VEC NAME(hvec)(const float *t, int64_t o, int64_t k, int64_t s, bool is_max)
+{
+    VEC m;
+    if (s == 1) {
+        m = VLOAD(t + o);
+        for (int64_t j = 1; j < k; j++)
+            m = NAME(op)(m, VLOAD(t + o + j), is_max);
+        return m;
+    }
+    const float *c = t + 2 * o;
+    VEC a = VLOAD(c), b = VLOAD(c + VW);
+    m = VEVEN(a, b);
+    if (k > 1)
+        m = NAME(op)(m, VODD(a, b), is_max);
+    for (int64_t j = 2; j < k; j += 2) {
+        a = VLOAD(c + j);
+        b = VLOAD(c + j + VW);
+        m = NAME(op)(m, VEVEN(a, b), is_max);
+        if (j + 1 < k)
+            m = NAME(op)(m, VODD(a, b), is_max);
+    }
+    return VFIX(m);
+}
+
+/* y[o] = op over j < k of t[o*s + j], o < n; a sum is then scaled by colinv[o] (when not NULL) and by
+ * scale. t is scratch: (n-1)*s + k values and TMP_PAD readable floats after them. */
+FN_INLINE void NAME(horizontal)(float *y, const float *t, int64_t n, int64_t k, int64_t s, bool is_max, float scale,
+                                const float *colinv)
+{
+    const VEC vs = VSET1(scale);
+    if (s > 2 || (n < VW && !VMASKS)) {
+        for (int64_t o = 0; o < n; o++) {
+            const float *c = t + o * s;
+            float m = c[0];
+            for (int64_t j = 1; j < k; j++)
+                m = is_max ? MAXF(m, c[j]) : m + c[j];
+            y[o] = is_max ? m : (colinv ? m * colinv[o] : m) * scale;
+        }
+        return;
+    }
+#if VMASKS
+    if (n < VW) { /* the loads stay inside the scratch; only the store is masked */
+        VEC m = NAME(hvec)(t, 0, k, s, is_max);
+        if (!is_max)
+            m = VMUL(colinv ? VMUL(m, VLOAD_N(colinv, n)) : m, vs);
+        VSTORE_N(y, m, n);
+        return;
+    }
+#endif
+    for (int64_t o = 0;; o += VW) {
+        if (o > n - VW)
+            o = n - VW;
+        VEC m = NAME(hvec)(t, o, k, s, is_max);
+        if (!is_max)
+            m = VMUL(colinv ? VMUL(m, VLOAD(colinv + o)) : m, vs);
+        VSTORE(y + o, m);
+        if (o == n - VW)
+            break;
+    }
+}
+
+FN_INLINE row_desc NAME(make_row)(const onr_pool_geom *g, int64_t oh, bool cip)
+{
+    const onr_pool_span sh = onr_pool_window(&g->ax[0], oh);
+    row_desc r = {sh.first * g->ax[1].in, sh.count, 0.0f};
+    if (sh.count > 0)
+        r.scale = (float)(1.0 / (double)(cip ? sh.padded : sh.count));
+    return r;
+}
+
+/* Padded mode, one plane; kw and sw are compile-time constants for the common shapes. A group of output
+ * rows first gets its vertical passes into the scratch block, then its horizontal passes: the horizontal
+ * loads read scratch written a whole group earlier, never a store still in flight (right after the store,
+ * an unaligned load that straddles two stores cannot be forwarded and waits for both to reach L1). */
+FN_INLINE void NAME(plane_padded)(const plane_ctx *c, const float *xp, float *yp, bool is_max, int64_t kw,
+                                  int64_t sw)
+{
+    const onr_pool_axis *aw = &c->g->ax[1];
+    const int64_t iw = aw->in, oh_n = c->g->ax[0].out, ow_n = aw->out, pl = c->pl, pr = c->pr, ts = c->ts;
+    const bool cip = c->cip;
+    const float emptyv = is_max ? 0.0f : (cip ? 0.0f : NAN);
+    const VEC padv = VSET1(is_max ? -INFINITY : 0.0f);
+    for (int64_t oh0 = 0; oh0 < oh_n; oh0 += c->group) {
+        const int64_t oh1 = oh_n - oh0 < c->group ? oh_n : oh0 + c->group;
+        const row_desc *rows = c->rows;
+        if (!c->all_rows)
+            for (int64_t oh = oh0; oh < oh1; oh++)
+                c->rows[oh - oh0] = NAME(make_row)(c->g, oh, cip);
+        else
+            rows += oh0;
+        for (int64_t i = 0; i < oh1 - oh0; i++) {
+            if (rows[i].count == 0)
+                continue;
+            float *t = c->tmp + i * ts;
+            /* left pad first (the vertical pass then overwrites t[pl..VW)); the right pad after it,
+             * spilling into the next scratch row, which its own pass rewrites later, or into TMP_PAD */
+            for (int64_t j = 0; j < pl; j += VW)
+                VSTORE(t + j, padv);
+            NAME(vertical_any)(t + pl, xp + rows[i].off, iw, rows[i].count, iw, is_max);
+            for (int64_t j = 0; j < pr; j += VW)
+                VSTORE(t + pl + iw + j, padv);
+        }
+        for (int64_t i = 0; i < oh1 - oh0; i++) {
+            float *yr = yp + (oh0 + i) * ow_n;
+            if (rows[i].count == 0) { /* a row of windows wholly in the padding */
+                for (int64_t ow = 0; ow < ow_n; ow++)
+                    yr[ow] = emptyv;
+                continue;
+            }
+            NAME(horizontal)(yr, c->tmp + i * ts, ow_n, kw, sw, is_max, rows[i].scale, c->colinv);
+            for (int64_t e = 0; e < c->n_empty; e++)
+                yr[c->empty[e]] = emptyv;
+        }
+    }
+}
+
+FN_INLINE void NAME(planes_padded)(const plane_ctx *c, const float *x, float *y, size_t p0, size_t p1,
+                                   size_t in_plane, size_t out_plane, bool is_max, int64_t kw, int64_t sw)
+{
+    for (size_t p = p0; p < p1; p++)
+        NAME(plane_padded)(c, x + p * in_plane, y + p * out_plane, is_max, kw, sw);
+}
+
+FN_INLINE onr_pool_span NAME(col_span)(const plane_ctx *c, int64_t ow)
+{
+    if (!c->bspan)
+        return onr_pool_window(&c->g->ax[1], ow);
+    return c->bspan[ow < c->lo ? ow : c->lo + (ow - c->hi)];
+}
+
+/* Chunk mode, one plane: one output row at a time; interior columns in vector chunks, borders scalar. */
+FN_INLINE void NAME(plane_chunks)(const plane_ctx *c, const float *xp, float *yp, bool is_max)
+{
+    const onr_pool_axis *ah = &c->g->ax[0], *aw = &c->g->ax[1];
+    const int64_t iw = aw->in, oh_n = ah->out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
+                  pw = aw->pad_begin, lo = c->lo, hi = c->hi;
+    const bool cip = c->cip;
+    const int64_t ochunk = (TMP - kw) / sw + 1;
+    for (int64_t oh = 0; oh < oh_n; oh++) {
+        const onr_pool_span sh = onr_pool_window(ah, oh);
+        float *yr = yp + oh * ow_n;
+        for (int64_t ow = 0; ow < lo; ow++) {
+            const onr_pool_span sp = NAME(col_span)(c, ow);
+            yr[ow] = NAME(border)(xp, iw, &sh, &sp, is_max, cip);
+        }
+        for (int64_t ow = hi; ow < ow_n; ow++) {
+            const onr_pool_span sp = NAME(col_span)(c, ow);
+            yr[ow] = NAME(border)(xp, iw, &sh, &sp, is_max, cip);
+        }
+        if (hi <= lo)
+            continue;
+        if (sh.count == 0) {
+            for (int64_t ow = lo; ow < hi; ow++)
+                yr[ow] = is_max ? 0.0f : (cip ? 0.0f : NAN);
+            continue;
+        }
+        const float *rows = xp + sh.first * iw + (lo * sw - pw);
+        const float sc = is_max ? 1.0f : (float)(1.0 / (double)((cip ? sh.padded : sh.count) * kw));
+        for (int64_t o0 = lo; o0 < hi; o0 += ochunk) {
+            const int64_t n = hi - o0 < ochunk ? hi - o0 : ochunk;
+            NAME(vertical_any)(c->tmp, rows + (o0 - lo) * sw, iw, sh.count, (n - 1) * sw + kw, is_max);
+            NAME(horizontal)(yr + o0, c->tmp, n, kw, sw, is_max, sc, NULL);
+        }
+    }
+}
+
+FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y, size_t p0,
+                                size_t p1)
+{
+    const onr_pool_axis *aw = &g->ax[1];
+    const int64_t iw = aw->in, oh_n = g->ax[0].out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
+                  pw = aw->pad_begin;
+    const size_t in_plane = (size_t)(g->ax[0].in * iw), out_plane = (size_t)(oh_n * ow_n);
+    float tmp[TMP + TMP_PAD] __attribute__((aligned(64)));
+    float colinv[TMP + TMP_PAD];
+    int64_t empty[TMP];
+    onr_pool_span bspan[2 * MAX_BORDER];
+    row_desc rows[MAX_ROWS];
+    plane_ctx c = {.g = g, .cip = cip, .tmp = tmp, .rows = rows};
+    memset(tmp, 0, sizeof tmp); /* over-read lanes are discarded, but keep them defined */
+
+    /* scratch row: pl pad columns, the iw input columns, then pad up to the last window's end */
+    const int64_t span = (ow_n - 1) * sw + kw; /* columns -pw .. span-pw-1 are read */
+    c.pl = pw;
+    c.pr = span - pw - iw > 0 ? span - pw - iw : 0;
+    c.ts = (c.pl + iw + c.pr + 7) & ~(int64_t)7;
+    if (c.ts <= TMP) {
+        c.group = TMP / c.ts < GROUP_MAX ? TMP / c.ts : GROUP_MAX;
+        c.all_rows = oh_n <= MAX_ROWS;
+        for (int64_t oh = 0; c.all_rows && oh < oh_n; oh++)
+            rows[oh] = NAME(make_row)(g, oh, cip);
+        for (int64_t ow = 0; ow < ow_n; ow++) {
+            const onr_pool_span sp = onr_pool_window(aw, ow);
+            if (sp.count == 0)
+                empty[c.n_empty++] = ow;
+            colinv[ow] = (float)(1.0 / (double)(cip ? sp.padded : sp.count)); /* inf when empty: fixed up */
+        }
+        c.colinv = is_max ? NULL : colinv;
+        c.empty = empty;
+        /* constant (kernel, stride) for the shapes networks use, so the compiler unrolls the taps */
+        if (is_max) {
+            if (kw == 2 && sw == 2)
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, 2, 2);
+            else if (kw == 3 && sw == 2)
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, 3, 2);
+            else if (kw == 3 && sw == 1)
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, 3, 1);
+            else
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, kw, sw);
+        } else {
+            if (kw == 2 && sw == 2)
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, 2, 2);
+            else if (kw == 3 && sw == 2)
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, 3, 2);
+            else if (kw == 3 && sw == 1)
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, 3, 1);
+            else
+                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, kw, sw);
+        }
+        return;
+    }
+    NAME(interior)(aw, &c.lo, &c.hi);
+    if (kw > TMP)
+        c.hi = c.lo; /* a kernel wider than the scratch row: everything through the scalar border path */
+    if (c.lo <= MAX_BORDER && ow_n - c.hi <= MAX_BORDER) {
+        for (int64_t ow = 0; ow < c.lo; ow++)
+            bspan[ow] = onr_pool_window(aw, ow);
+        for (int64_t ow = c.hi; ow < ow_n; ow++)
+            bspan[c.lo + ow - c.hi] = onr_pool_window(aw, ow);
+        c.bspan = bspan;
+    }
+    for (size_t p = p0; p < p1; p++) {
+        if (is_max)
+            NAME(plane_chunks)(&c, x + p * in_plane, y + p * out_plane, true);
+        else
+            NAME(plane_chunks)(&c, x + p * in_plane, y + p * out_plane, false);
+    }
+}
+
+/* --- global pools --------------------------------------------------------------------------------- */
+
+/* Sum (or sum of squares) of x[0..n): float lanes within blocks of 1024 elements, blocks in double. */
+FN_INLINE double NAME(sum)(const float *x, size_t n, bool sq)
+{
+    double total = 0.0;
+    for (size_t b = 0; b < n; b += 1024) {
+        const size_t e = n - b > 1024 ? b + 1024 : n;
+        VEC a0 = VZERO(), a1 = a0, a2 = a0, a3 = a0;
+        size_t i = b;
+        for (; i + 4 * VW <= e; i += 4 * VW) {
+            VEC v0 = VLOAD(x + i), v1 = VLOAD(x + i + VW), v2 = VLOAD(x + i + 2 * VW), v3 = VLOAD(x + i + 3 * VW);
+            a0 = VADD(a0, sq ? VMUL(v0, v0) : v0);
+            a1 = VADD(a1, sq ? VMUL(v1, v1) : v1);
+            a2 = VADD(a2, sq ? VMUL(v2, v2) : v2);
+            a3 = VADD(a3, sq ? VMUL(v3, v3) : v3);
+        }
+        for (; i + VW <= e; i += VW) {
+            VEC v = VLOAD(x + i);
+            a1 = VADD(a1, sq ? VMUL(v, v) : v);
+        }
+        if (i < e) {
+            VEC v = VTAIL_LOAD(x + i, (int)(e - i));
+            a2 = VADD(a2, sq ? VMUL(v, v) : v);
+        }
+        total += VSUM_DOUBLE(VADD(VADD(a0, a1), VADD(a2, a3)));
+    }
+    return total;
+}
+
+FN static void NAME(global_avg)(const float *x, size_t plane, float *y, size_t p0, size_t p1)
+{
+    for (size_t p = p0; p < p1; p++)
+        y[p] = (float)(NAME(sum)(x + p * plane, plane, false) / (double)plane);
+}
+
+FN static void NAME(global_l2)(const float *x, size_t plane, float *y, size_t p0, size_t p1)
+{
+    for (size_t p = p0; p < p1; p++)
+        y[p] = (float)sqrt(NAME(sum)(x + p * plane, plane, true));
+}
+
+FN static void NAME(global_max)(const float *x, size_t plane, float *y, size_t p0, size_t p1)
+{
+    for (size_t p = p0; p < p1; p++) {
+        const float *xp = x + p * plane;
+        float m;
+        if (plane < VW) {
+            m = xp[0];
+            for (size_t i = 1; i < plane; i++)
+                m = MAXF(m, xp[i]);
+        } else {
+            VEC m0 = VLOAD(xp), m1 = m0, m2 = m0, m3 = m0;
+            size_t i = VW;
+            for (; i + 4 * VW <= plane; i += 4 * VW) {
+                m0 = NAME(nanmax)(m0, VLOAD(xp + i));
+                m1 = NAME(nanmax)(m1, VLOAD(xp + i + VW));
+                m2 = NAME(nanmax)(m2, VLOAD(xp + i + 2 * VW));
+                m3 = NAME(nanmax)(m3, VLOAD(xp + i + 3 * VW));
+            }
+            for (; i + VW <= plane; i += VW)
+                m0 = NAME(nanmax)(m0, VLOAD(xp + i));
+            if (i < plane) /* overlapping last vector: max is idempotent */
+                m1 = NAME(nanmax)(m1, VLOAD(xp + plane - VW));
+            m0 = NAME(nanmax)(NAME(nanmax)(m0, m1), NAME(nanmax)(m2, m3));
+            float lanes[VW];
+            VSTORE(lanes, m0);
+            m = lanes[0];
+            for (int j = 1; j < VW; j++)
+                m = MAXF(m, lanes[j]);
+        }
+        y[p] = m;
+    }
+}
