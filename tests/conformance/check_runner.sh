@@ -83,7 +83,7 @@ expect 3 "^onnxrun: $tmp/nope.onnx: " -- "$onnxrun" run "$tmp/nope.onnx"
 expect 4 "^onnxrun: .*input 'x'.*not given" -- "$onnxrun" run "$max/model.onnx"
 expect 4 "no input named 'q'" -- "$onnxrun" run "$max/model.onnx" -i "q=$max/test_data_set_0/input_0.pb"
 expect 5 "^onnxrun: $tmp/x.npy: cannot open" -- "$onnxrun" run "$max/model.onnx" -i "x=$tmp/x.npy"
-expect 0 '^ir_version: ' '^inputs \(1\):$' '^  x  float\[1,3,32,32\]$' 'MaxPool +x -> y$' \
+expect 0 '^ir_version: ' '^inputs \(1\):$' '^  x  float\[1,3,32,32\]$' '^ #0 \(MaxPool\) +\[1,3,31,31\] +0 +- +x -> y$' \
     -- "$onnxrun" info "$max/model.onnx"
 # run -o writes DIR/<output>.npy (DIR created), printing where; without -o a summary is printed
 expect 0 "^y: float \[1,3,31,31\] -> $tmp/o/deep/y.npy$" \
