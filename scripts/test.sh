@@ -2,8 +2,8 @@
 # test.sh: builds onnxrun twice and runs its tests; exits non-zero if anything fails.
 #   1. build-test/  gcc, -Dwerror=true: every meson test suite (unit, fuzz regressions, conformance, models).
 #   2. build-asan/  clang, -Dwerror=true -Db_sanitize=address,undefined: the unit suite (which includes the
-#                   fuzz regression replays), the models suite, and the conformance tests `pool` (every
-#                   pooling backend test) and `runner` (the CLI contract), halting on the first report.
+#                   fuzz regression replays), the cli and models suites, and the conformance tests `pool`
+#                   (every pooling backend test) and `runner` (the CLI contract), halting on the first report.
 #                   The whole-folder conformance sweeps run only in the first build: under ASan they would
 #                   dominate CI time while exercising the same kernels as the unit suites.
 # The last line is "N passed, N failed" (meson tests, summed over all runs) for CI to count.
@@ -114,8 +114,8 @@ if CC=clang configure build-asan -Dwerror=true -Dbuildtype=debugoptimized \
     export ASAN_OPTIONS="halt_on_error=1:print_stacktrace=1:detect_leaks=1"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
     export SANITIZED=1
-    run_tests "clang ASan+UBSan, suites unit + models" build-asan --timeout-multiplier 4 \
-        --suite unit --suite models
+    run_tests "clang ASan+UBSan, suites unit + cli + models" build-asan --timeout-multiplier 4 \
+        --suite unit --suite cli --suite models
     run_tests "clang ASan+UBSan, conformance pool + runner" build-asan --timeout-multiplier 4 \
         --suite conformance pool runner
     unset SANITIZED ASAN_OPTIONS UBSAN_OPTIONS

@@ -19,7 +19,8 @@ static inline bool onr_add_size(size_t a, size_t b, size_t *out)
 }
 
 /* Element count of a shape. Fails (naming `what`) on a negative dim, rank outside [0, ONR_MAX_RANK],
- * or a product that overflows. */
+ * or a product that overflows, counting the product of the non-zero dims too, so a zero-size shape
+ * such as [0, 2^62, 2^62] is refused before a kernel computes its plane sizes. */
 onr_status onr_shape_count(int32_t rank, const int64_t *dims, size_t *count, const char *what, onr_error *err);
 /* count * dtype size, checked likewise. */
 onr_status onr_shape_bytes(onr_dtype dtype, int32_t rank, const int64_t *dims, size_t *bytes, const char *what,

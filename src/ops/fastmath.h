@@ -33,8 +33,10 @@ static inline float onr_expf(float x)
 {
     const float log2e = 1.44269504088896341f, ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;
     const float magic = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer in the low bits */
-    float xc = onr_fsel(x > 88.8f, 88.8f, x); /* keeps n in int range; the ends are fixed below */
+    /* keep n in range (and NaN out of the integer conversion); the ends are fixed below */
+    float xc = onr_fsel(x > 88.8f, 88.8f, x);
     xc = onr_fsel(xc < -87.4f, -87.4f, xc);
+    xc = onr_fsel(x != x, 0.0f, xc);
     float n = (xc * log2e + magic) - magic;
     float r = xc - n * ln2_hi - n * ln2_lo;
     float p = 1.9875691500e-4f;
@@ -46,7 +48,7 @@ static inline float onr_expf(float x)
     p = p * r * r + r + 1.0f;
     /* 2^n as two normal powers of two: n reaches 128 near the overflow threshold */
     int32_t ni = (int32_t)n, n1 = ni / 2, n2 = ni - n1;
-    int32_t b1 = (n1 + 127) << 23, b2 = (n2 + 127) << 23;
+    uint32_t b1 = (uint32_t)(n1 + 127) << 23, b2 = (uint32_t)(n2 + 127) << 23;
     float s1, s2;
     memcpy(&s1, &b1, sizeof s1);
     memcpy(&s2, &b2, sizeof s2);

@@ -250,23 +250,23 @@ static void globalmax_fast_f32(void *arg, size_t p0, size_t p1)
     }
 }
 
-/* The same through the AVX2 kernels (pool_simd.c), when the CPU has them. */
+/* The same through the vector kernels (pool_simd.c), when the CPU has them. */
 static void globalmax_simd_f32(void *arg, size_t p0, size_t p1)
 {
     const gpool_job *jb = arg;
-    onr_global_max_f32_avx2(jb->x, jb->plane, jb->y, p0, p1);
+    onr_global_max_f32_simd(onr_pool_simd_level(), jb->x, jb->plane, jb->y, p0, p1);
 }
 
 static void globalavg_simd_f32(void *arg, size_t p0, size_t p1)
 {
     const gpool_job *jb = arg;
-    onr_global_avg_f32_avx2(jb->x, jb->plane, jb->y, p0, p1);
+    onr_global_avg_f32_simd(onr_pool_simd_level(), jb->x, jb->plane, jb->y, p0, p1);
 }
 
 static void globallp2_simd_f32(void *arg, size_t p0, size_t p1)
 {
     const gpool_job *jb = arg;
-    onr_global_l2_f32_avx2(jb->x, jb->plane, jb->y, p0, p1);
+    onr_global_l2_f32_simd(onr_pool_simd_level(), jb->x, jb->plane, jb->y, p0, p1);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -297,7 +297,7 @@ onr_status onr_global_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error
         jb.plane *= (size_t)x->dims[i]; /* fits: x exists */
     onr_range_fn fn = path == ONR_POOL_PATH_GENERIC
                           ? NULL
-                          : fast_kernel(p, x->dtype, path == ONR_POOL_PATH_AUTO && onr_pool_simd_avx2());
+                          : fast_kernel(p, x->dtype, path == ONR_POOL_PATH_AUTO && onr_pool_simd_level() != ONR_SIMD_NONE);
     if (!fn) {
         static const struct {
             onr_dtype t;

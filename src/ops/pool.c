@@ -524,17 +524,17 @@ static void avgpool2d_f32(void *arg, size_t p0, size_t p1)
     pool2d_f32(arg, p0, p1, false);
 }
 
-/* The same planes through the AVX2 kernels (pool_simd.c), when the CPU has them. */
+/* The same planes through the vector kernels (pool_simd.c), when the CPU has them. */
 static void maxpool2d_f32_simd(void *arg, size_t p0, size_t p1)
 {
     const pool_job *jb = arg;
-    onr_pool2d_f32_avx2(&jb->g, true, false, jb->x, jb->y, p0, p1);
+    onr_pool2d_f32_simd(onr_pool_simd_level(), &jb->g, true, false, jb->x, jb->y, p0, p1);
 }
 
 static void avgpool2d_f32_simd(void *arg, size_t p0, size_t p1)
 {
     const pool_job *jb = arg;
-    onr_pool2d_f32_avx2(&jb->g, false, jb->prm->count_include_pad, jb->x, jb->y, p0, p1);
+    onr_pool2d_f32_simd(onr_pool_simd_level(), &jb->g, false, jb->prm->count_include_pad, jb->x, jb->y, p0, p1);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -584,7 +584,7 @@ onr_status onr_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error *err)
     const size_t planes = (size_t)c->in[0]->dims[0] * (size_t)c->in[0]->dims[1];
     onr_range_fn fn = NULL;
     if (path != ONR_POOL_PATH_GENERIC && fast_applies(&jb, t)) {
-        const bool simd = path == ONR_POOL_PATH_AUTO && onr_pool_simd_avx2();
+        const bool simd = path == ONR_POOL_PATH_AUTO && onr_pool_simd_level() != ONR_SIMD_NONE;
         if (jb.prm->kind == POOL_MAX)
             fn = simd ? maxpool2d_f32_simd : maxpool2d_f32;
         else

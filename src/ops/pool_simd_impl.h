@@ -8,7 +8,9 @@
  *                      turns into natural order (AVX2 shuffles within 128-bit halves, then one permute)
  *   VLOAD_N(p,n) VSTORE_N(p,v,n)  the first n < VW lanes only (VMASKS), never touching memory past them
  *   VTAIL_LOAD(p,n)    the first n lanes, zeros elsewhere (global sums)
- *   VSUM_DOUBLE(v)     the lanes summed in double
+ *   VSUM_DOUBLE(v)     the lanes summed in double; VHMAX(v) their NaN-propagating max
+ *   VECI VLOADI VSET1I  int32 lanes; VMASK VGT_I(a,b) lanes where a > b (signed)
+ *   VMASK_ADD(m,k,t)   m + t where k, m elsewhere; VMASK_NANMAX(m,k,t,neg_inf) likewise with nanmax
  * Every function is compiled for the ISA, scalar ones too: legacy-SSE code run while the upper vector
  * halves are dirty stalls on every instruction (measured: border columns 12x slower). See pool_simd.c for
  * the algorithms; this file is the code. */
@@ -174,57 +176,121 @@ FN_INLINE row_desc NAME(make_row)(const onr_pool_geom *g, int64_t oh, bool cip)
     return r;
 }
 
-/* Padded mode, one plane; kw and sw are compile-time constants for the common shapes. A group of output
- * rows first gets its vertical passes into the scratch block, then its horizontal passes: the horizontal
- * loads read scratch written a whole group earlier, never a store still in flight (right after the store,
- * an unaligned load that straddles two stores cannot be forwarded and waits for both to reach L1). */
-FN_INLINE void NAME(plane_padded)(const plane_ctx *c, const float *xp, float *yp, bool is_max, int64_t kw,
-                                  int64_t sw)
+/* Vertical passes of a group of output rows, column vector outer and rows inner: per row only a few
+ * pointer steps remain (row-at-a-time passes spent more on per-row setup than on a 28-wide row's vectors).
+ * kh is the kernel height as a constant for the common shapes; border rows with fewer valid rows take
+ * the loop. Writes only the input columns [pl, pl + iw) of each scratch row. */
+FN_INLINE void NAME(vertical_group)(const plane_ctx *c, const row_desc *rows, int64_t nrows, const float *xp,
+                                    bool is_max, int64_t kh)
 {
-    const onr_pool_axis *aw = &c->g->ax[1];
-    const int64_t iw = aw->in, oh_n = c->g->ax[0].out, ow_n = aw->out, pl = c->pl, pr = c->pr, ts = c->ts;
-    const bool cip = c->cip;
-    const float emptyv = is_max ? 0.0f : (cip ? 0.0f : NAN);
-    const VEC padv = VSET1(is_max ? -INFINITY : 0.0f);
-    for (int64_t oh0 = 0; oh0 < oh_n; oh0 += c->group) {
-        const int64_t oh1 = oh_n - oh0 < c->group ? oh_n : oh0 + c->group;
-        const row_desc *rows = c->rows;
-        if (!c->all_rows)
-            for (int64_t oh = oh0; oh < oh1; oh++)
-                c->rows[oh - oh0] = NAME(make_row)(c->g, oh, cip);
-        else
-            rows += oh0;
-        for (int64_t i = 0; i < oh1 - oh0; i++) {
+    const int64_t iw = c->g->ax[1].in, ts = c->ts;
+    float *t0 = c->tmp + c->pl;
+    if (iw < VW) {
+        for (int64_t i = 0; i < nrows; i++)
+            if (rows[i].count > 0)
+                NAME(vertical_any)(t0 + i * ts, xp + rows[i].off, iw, rows[i].count, iw, is_max);
+        return;
+    }
+    for (int64_t cb = 0;; cb += VW) {
+        if (cb > iw - VW)
+            cb = iw - VW; /* the last vector overlaps the one before */
+        for (int64_t i = 0; i < nrows; i++) {
+            const int64_t n = rows[i].count;
+            const float *r = xp + rows[i].off + cb;
+            if (n == 0)
+                continue;
+            VEC m = VLOAD(r);
+            if (n == kh)
+                for (int64_t j = 1; j < kh; j++)
+                    m = NAME(op)(m, VLOAD(r + j * iw), is_max);
+            else
+                for (int64_t j = 1; j < n; j++)
+                    m = NAME(op)(m, VLOAD(r + j * iw), is_max);
+            VSTORE(t0 + i * ts + cb, m);
+        }
+        if (cb == iw - VW)
+            break;
+    }
+}
+
+/* Horizontal passes of a group, column vector outer and rows inner, likewise; averages scaled by the
+ * column's and the row's factors. Rows narrower than a vector, or strides above 2, go row by row. */
+FN_INLINE void NAME(horizontal_group)(const plane_ctx *c, const row_desc *rows, int64_t nrows, float *yp,
+                                      bool is_max, int64_t kw, int64_t sw)
+{
+    const int64_t ow_n = c->g->ax[1].out, ts = c->ts;
+    if (sw > 2 || ow_n < VW) {
+        for (int64_t i = 0; i < nrows; i++)
+            if (rows[i].count > 0)
+                NAME(horizontal)(yp + i * ow_n, c->tmp + i * ts, ow_n, kw, sw, is_max, rows[i].scale, c->colinv);
+        return;
+    }
+    for (int64_t o = 0;; o += VW) {
+        if (o > ow_n - VW)
+            o = ow_n - VW;
+        const VEC ci = c->colinv ? VLOAD(c->colinv + o) : VZERO();
+        for (int64_t i = 0; i < nrows; i++) {
             if (rows[i].count == 0)
                 continue;
-            float *t = c->tmp + i * ts;
-            /* left pad first (the vertical pass then overwrites t[pl..VW)); the right pad after it,
-             * spilling into the next scratch row, which its own pass rewrites later, or into TMP_PAD */
-            for (int64_t j = 0; j < pl; j += VW)
-                VSTORE(t + j, padv);
-            NAME(vertical_any)(t + pl, xp + rows[i].off, iw, rows[i].count, iw, is_max);
-            for (int64_t j = 0; j < pr; j += VW)
-                VSTORE(t + pl + iw + j, padv);
+            VEC m = NAME(hvec)(c->tmp + i * ts, o, kw, sw, is_max);
+            if (!is_max)
+                m = VMUL(c->colinv ? VMUL(m, ci) : m, VSET1(rows[i].scale));
+            VSTORE(yp + i * ow_n + o, m);
         }
-        for (int64_t i = 0; i < oh1 - oh0; i++) {
+        if (o == ow_n - VW)
+            break;
+    }
+}
+
+/* Padded mode, one plane; kh, kw and sw are compile-time constants for the common shapes. A group of
+ * output rows first gets its vertical passes into the scratch block, then its horizontal passes: the
+ * horizontal loads read scratch written a whole group earlier, never a store still in flight (right after
+ * the store, an unaligned load that straddles two stores cannot be forwarded and waits for both to reach
+ * L1). The pad columns of the scratch were set once per call. */
+FN_INLINE void NAME(plane_padded)(const plane_ctx *c, const float *xp, float *yp, bool is_max, int64_t kh,
+                                  int64_t kw, int64_t sw)
+{
+    const int64_t oh_n = c->g->ax[0].out, ow_n = c->g->ax[1].out;
+    const float emptyv = is_max ? 0.0f : (c->cip ? 0.0f : NAN);
+    for (int64_t oh0 = 0; oh0 < oh_n; oh0 += c->group) {
+        const int64_t n = oh_n - oh0 < c->group ? oh_n - oh0 : c->group;
+        const row_desc *rows = c->rows;
+        if (!c->all_rows)
+            for (int64_t i = 0; i < n; i++)
+                c->rows[i] = NAME(make_row)(c->g, oh0 + i, c->cip);
+        else
+            rows += oh0;
+        if (c->narrow) {
+            NAME(vertical_group)(c, rows, n, xp, is_max, kh);
+            NAME(horizontal_group)(c, rows, n, yp + oh0 * ow_n, is_max, kw, sw);
+        } else { /* wide rows: row by row, streaming through each row (column-outer loses the prefetcher) */
+            const int64_t iw = c->g->ax[1].in;
+            for (int64_t i = 0; i < n; i++)
+                if (rows[i].count > 0)
+                    NAME(vertical_any)(c->tmp + i * c->ts + c->pl, xp + rows[i].off, iw, rows[i].count, iw, is_max);
+            for (int64_t i = 0; i < n; i++)
+                if (rows[i].count > 0)
+                    NAME(horizontal)(yp + (oh0 + i) * ow_n, c->tmp + i * c->ts, ow_n, kw, sw, is_max, rows[i].scale,
+                                     c->colinv);
+        }
+        for (int64_t i = 0; i < n; i++) {
             float *yr = yp + (oh0 + i) * ow_n;
-            if (rows[i].count == 0) { /* a row of windows wholly in the padding */
+            if (rows[i].count == 0) /* a row of windows wholly in the padding */
                 for (int64_t ow = 0; ow < ow_n; ow++)
                     yr[ow] = emptyv;
-                continue;
-            }
-            NAME(horizontal)(yr, c->tmp + i * ts, ow_n, kw, sw, is_max, rows[i].scale, c->colinv);
-            for (int64_t e = 0; e < c->n_empty; e++)
-                yr[c->empty[e]] = emptyv;
+            else
+                for (int64_t e = 0; e < c->n_empty; e++)
+                    yr[c->empty[e]] = emptyv;
         }
     }
 }
 
 FN_INLINE void NAME(planes_padded)(const plane_ctx *c, const float *x, float *y, size_t p0, size_t p1,
-                                   size_t in_plane, size_t out_plane, bool is_max, int64_t kw, int64_t sw)
+                                   size_t in_plane, size_t out_plane, bool is_max, int64_t kh, int64_t kw,
+                                   int64_t sw)
 {
     for (size_t p = p0; p < p1; p++)
-        NAME(plane_padded)(c, x + p * in_plane, y + p * out_plane, is_max, kw, sw);
+        NAME(plane_padded)(c, x + p * in_plane, y + p * out_plane, is_max, kh, kw, sw);
 }
 
 FN_INLINE onr_pool_span NAME(col_span)(const plane_ctx *c, int64_t ow)
@@ -270,6 +336,105 @@ FN_INLINE void NAME(plane_chunks)(const plane_ctx *c, const float *xp, float *yp
     }
 }
 
+/* Flat mode: stride 1 on both axes, output the size of the input (pads summing to kernel - 1 per axis),
+ * plane small enough for the scratch. Then input, vertical result and output share one flat index
+ * j = r*W + c, and both passes run over the whole plane without a per-row step:
+ *   vertical:   v[j] = op over the valid rows i of x[j + i*W]: one flat loop for all rows whose window is
+ *               whole, one short loop per border row;
+ *   horizontal: y[j] = op over d in [-pL, pR] of v[j + d], where the taps that would wrap into the
+ *               neighbouring row are masked off by comparing the column index colidx[j] (-inf for max,
+ *               dropped from sums); averages then multiply by scale[j] = 1 / (row divisor * column
+ *               divisor), computed once per call.
+ * Used by k3s1p1 (GoogLeNet / Inception pools) and k5s1p2 (YOLO's SPPF) on their small maps, where
+ * row-at-a-time passes spent most of their time on per-row steps. */
+FN_INLINE void NAME(plane_flat)(const flat_ctx *f, const float *xp, float *yp, bool is_max, int64_t kh, int64_t kw)
+{
+    const int64_t H = f->H, W = f->W, pt = f->pt, pb = kh - 1 - f->pt, pL = f->pL, pR = kw - 1 - f->pL,
+                  n = H * W;
+    float *v = f->v;
+    /* vertical: whole windows in one flat run, border rows one by one */
+    const int64_t r0 = pt, r1 = H - pb > pt ? H - pb : pt;
+    if (r1 > r0)
+        NAME(vertical)(v + r0 * W, xp, W, kh, (r1 - r0) * W, is_max);
+    for (int64_t r = 0; r < H; r++) {
+        if (r == r0 && r1 > r0)
+            r = r1;
+        if (r >= H)
+            break;
+        const int64_t first = r - pt > 0 ? r - pt : 0, last = r + pb < H - 1 ? r + pb : H - 1;
+        NAME(vertical)(v + r * W, xp + first * W, W, last - first + 1, W, is_max);
+    }
+    /* horizontal: taps masked at the row ends */
+    const VEC neg_inf = VSET1(-INFINITY);
+    (void)neg_inf;
+    for (int64_t j = 0;; j += VW) {
+        if (j > n - VW)
+            j = n - VW;
+        VEC m = VLOAD(v + j);
+        const VECI ci = VLOADI(f->colidx + j);
+        for (int64_t d = -pL; d <= pR; d++) {
+            if (d == 0)
+                continue;
+            const VMASK k = d < 0 ? VGT_I(ci, VSET1I((int32_t)(-d - 1))) : VGT_I(VSET1I((int32_t)(W - d)), ci);
+            const VEC t = VLOAD(v + j + d);
+            m = is_max ? VMASK_NANMAX(m, k, t, neg_inf) : VMASK_ADD(m, k, t);
+        }
+        if (!is_max)
+            m = VMUL(m, VLOAD(f->scale + j));
+        VSTORE(yp + j, m);
+        if (j == n - VW)
+            break;
+    }
+}
+
+FN_INLINE void NAME(planes_flat)(const flat_ctx *f, const float *x, float *y, size_t p0, size_t p1, size_t plane,
+                                 bool is_max, int64_t kh, int64_t kw)
+{
+    for (size_t p = p0; p < p1; p++)
+        NAME(plane_flat)(f, x + p * plane, y + p * plane, is_max, kh, kw);
+}
+
+/* Sets up flat mode for g when it applies; returns false otherwise. */
+FN static bool NAME(pool2d_flat)(const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y, size_t p0,
+                                 size_t p1)
+{
+    const onr_pool_axis *ah = &g->ax[0], *aw = &g->ax[1];
+    const int64_t H = ah->in, W = aw->in, n = H * W;
+    if (ah->stride != 1 || aw->stride != 1 || ah->out != H || aw->out != W || n > FLAT_MAX || n < VW ||
+        ah->pad_begin >= ah->kernel || aw->pad_begin >= aw->kernel)
+        return false;
+    float v[FLAT_MAX + 2 * FLAT_PAD], scale[FLAT_MAX + FLAT_PAD];
+    int32_t colidx[FLAT_MAX + FLAT_PAD];
+    memset(v, 0, sizeof v); /* the masked taps before the first and after the last row read here */
+    flat_ctx f = {.H = H, .W = W, .pt = ah->pad_begin, .pL = aw->pad_begin, .v = v + FLAT_PAD, .scale = scale,
+                  .colidx = colidx};
+    for (int64_t j = 0, c = 0; j < n; j++, c = c + 1 == W ? 0 : c + 1)
+        colidx[j] = (int32_t)c;
+    if (!is_max) { /* H + W window computations (they divide), then one product per element */
+        double rd[FLAT_MAX], cd[FLAT_MAX];
+        for (int64_t r = 0; r < H; r++) {
+            const onr_pool_span sp = onr_pool_window(ah, r);
+            rd[r] = (double)(cip ? sp.padded : sp.count);
+        }
+        for (int64_t c = 0; c < W; c++) {
+            const onr_pool_span sp = onr_pool_window(aw, c);
+            cd[c] = (double)(cip ? sp.padded : sp.count);
+        }
+        for (int64_t r = 0; r < H; r++)
+            for (int64_t c = 0; c < W; c++)
+                scale[r * W + c] = (float)(1.0 / (rd[r] * cd[c]));
+    }
+    const int64_t kh = ah->kernel, kw = aw->kernel;
+    const size_t plane = (size_t)n;
+    if (kh == 3 && kw == 3)
+        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, 3, 3);
+    else if (kh == 5 && kw == 5)
+        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, 5, 5);
+    else
+        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, kh, kw);
+    return true;
+}
+
 FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y, size_t p0,
                                 size_t p1)
 {
@@ -277,6 +442,8 @@ FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, c
     const int64_t iw = aw->in, oh_n = g->ax[0].out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
                   pw = aw->pad_begin;
     const size_t in_plane = (size_t)(g->ax[0].in * iw), out_plane = (size_t)(oh_n * ow_n);
+    if (NAME(pool2d_flat)(g, is_max, cip, x, y, p0, p1))
+        return;
     float tmp[TMP + TMP_PAD] __attribute__((aligned(64)));
     float colinv[TMP + TMP_PAD];
     int64_t empty[TMP];
@@ -303,26 +470,38 @@ FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, c
         }
         c.colinv = is_max ? NULL : colinv;
         c.empty = empty;
-        /* constant (kernel, stride) for the shapes networks use, so the compiler unrolls the taps */
-        if (is_max) {
-            if (kw == 2 && sw == 2)
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, 2, 2);
-            else if (kw == 3 && sw == 2)
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, 3, 2);
-            else if (kw == 3 && sw == 1)
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, 3, 1);
-            else
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, true, kw, sw);
-        } else {
-            if (kw == 2 && sw == 2)
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, 2, 2);
-            else if (kw == 3 && sw == 2)
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, 3, 2);
-            else if (kw == 3 && sw == 1)
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, 3, 1);
-            else
-                NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, false, kw, sw);
+        c.narrow = iw <= NARROW_MAX;
+        /* pad columns of every scratch row, once: the passes never write them */
+        const float padv = is_max ? -INFINITY : 0.0f;
+        for (int64_t i = 0; i < c.group; i++) {
+            for (int64_t j = 0; j < c.pl; j++)
+                tmp[i * c.ts + j] = padv;
+            for (int64_t j = c.pl + iw; j < c.ts; j++)
+                tmp[i * c.ts + j] = padv;
         }
+        /* constant (kernel, stride) for the shapes networks use, so the compiler unrolls the taps */
+        const int64_t kh = g->ax[0].kernel;
+#define PLANES(MAX, KH, KW, SW) NAME(planes_padded)(&c, x, y, p0, p1, in_plane, out_plane, MAX, KH, KW, SW)
+        if (is_max) {
+            if (kh == 2 && kw == 2 && sw == 2)
+                PLANES(true, 2, 2, 2);
+            else if (kh == 3 && kw == 3 && sw == 2)
+                PLANES(true, 3, 3, 2);
+            else if (kh == 3 && kw == 3 && sw == 1)
+                PLANES(true, 3, 3, 1);
+            else
+                PLANES(true, kh, kw, sw);
+        } else {
+            if (kh == 2 && kw == 2 && sw == 2)
+                PLANES(false, 2, 2, 2);
+            else if (kh == 3 && kw == 3 && sw == 2)
+                PLANES(false, 3, 3, 2);
+            else if (kh == 3 && kw == 3 && sw == 1)
+                PLANES(false, 3, 3, 1);
+            else
+                PLANES(false, kh, kw, sw);
+        }
+#undef PLANES
         return;
     }
     NAME(interior)(aw, &c.lo, &c.hi);
@@ -407,12 +586,7 @@ FN static void NAME(global_max)(const float *x, size_t plane, float *y, size_t p
                 m0 = NAME(nanmax)(m0, VLOAD(xp + i));
             if (i < plane) /* overlapping last vector: max is idempotent */
                 m1 = NAME(nanmax)(m1, VLOAD(xp + plane - VW));
-            m0 = NAME(nanmax)(NAME(nanmax)(m0, m1), NAME(nanmax)(m2, m3));
-            float lanes[VW];
-            VSTORE(lanes, m0);
-            m = lanes[0];
-            for (int j = 1; j < VW; j++)
-                m = MAXF(m, lanes[j]);
+            m = VHMAX(NAME(nanmax)(NAME(nanmax)(m0, m1), NAME(nanmax)(m2, m3)));
         }
         y[p] = m;
     }

@@ -197,6 +197,10 @@ static const win_case win_cases[] = {
      {K22, INTS("pads", INT64_MAX, 0, INT64_MAX, 0)}, ONR_E_INVALID_MODEL, AT_SESSION, "overflows", NULL},
     {"MaxPool pads 2^40 give an output over the tensor limit", "MaxPool", 12, X44, NOW,
      {K22, INTS("pads", BIG, 0, 0, 0)}, ONR_E_NOMEM, AT_SESSION, "tensor limit", "'y'"},
+    /* fuzz_run: an empty batch made [0, 3, 2^62+2, 69] pass the size check; the plane size overflowed */
+    {"MaxPool pads 2^62 on an empty batch", "MaxPool", 12, {0, 3, 2, 28}, NOW,
+     {INTS("kernel_shape", 3, 3), INTS("pads", 2, 41, (int64_t)1 << 62, 2)}, ONR_E_NOMEM, AT_SESSION, "overflows",
+     "node 'pool'"},
     {"MaxPool pads with auto_pad", "MaxPool", 12, X44, NOW,
      {K22, INTS("pads", 1, 1, 1, 1), STR("auto_pad", "SAME_UPPER")}, ONR_E_INVALID_MODEL, AT_LOAD, "auto_pad",
      NULL},

@@ -1,12 +1,14 @@
 /* test_pool_simd.c: the vectorised pool kernels (src/ops/pool_simd.c) on the shapes they are built for.
  *
- * Every case runs the op three ways through onr_pool_run_path / onr_global_pool_run_path: AUTO (the AVX2
- * kernels when the CPU has them), PORTABLE (the C fast kernels) and GENERIC (the plain N-D kernel), and
- * checks all three against the naive reference in pool_reference.c (written from ONNX-POOLING.md, double
+ * Every case runs the op three ways through onr_pool_run_path / onr_global_pool_run_path: AUTO (the widest
+ * vector kernels the CPU has), PORTABLE (the C fast kernels) and GENERIC (the plain N-D kernel), plus the
+ * vector kernels directly at every level the CPU runs (AVX2 and AVX-512 on an AVX-512 machine), and checks
+ * each against the naive reference in pool_reference.c (written from ONNX-POOLING.md, double
  * arithmetic). The shapes are the ones real networks and tests/bench use (ResNet stem k3s2p1 on 112x112,
  * k2s2, ceil_mode on odd sizes, k3s1p1 average without padding counted) plus widths around the 8-lane
- * vector (7..33: the overlapping last vector) and rows wider than the kernel's scratch chunk (5000), so the
- * chunked and the scalar-border code all run. Max inputs carry NaN and infinities: any NaN tap must give
+ * vector (1..40: the overlapping last vector, masked or scalar short rows), same-size stride-1 planes (the
+ * flat mode, symmetric and asymmetric pads) and rows wider than the kernel's scratch chunk (5000), so the
+ * padded, flat, chunked and scalar-border code all run. Max inputs carry NaN and infinities: any NaN tap must give
  * NaN (PyTorch rule, ONNX-POOLING.md bug #17), which the or-of-two-max trick in pool_simd.c must keep
  * whichever operand the NaN is in. */
 #include <criterion/criterion.h>
@@ -100,6 +102,12 @@ static const case2d CASES[] = {
     {"max k3x2 s1x2 asymmetric", REF_MAX, 1, 2, 17, 40, 3, 2, 1, 2, {1, 0, 1, 0}, 0, 0},
     {"max wider than the scratch row, k3s1", REF_MAX, 1, 1, 3, 5000, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 0},
     {"max wider than the scratch row, k2s2", REF_MAX, 1, 1, 4, 4203, 2, 2, 2, 2, {0, 0, 0, 0}, 1, 0},
+    {"max k4s1 pads 1/2 (same size, asymmetric)", REF_MAX, 1, 2, 20, 20, 4, 4, 1, 1, {1, 1, 2, 2}, 0, 0},
+    {"avg k4s1 pads 2/1 (same size, asymmetric) cip", REF_AVG, 1, 2, 20, 21, 4, 4, 1, 1, {2, 2, 1, 1}, 0, 1},
+    {"avg k2s1 pads 0/1 (same size)", REF_AVG, 1, 3, 9, 13, 2, 2, 1, 1, {0, 0, 1, 1}, 0, 0},
+    {"max k5s1p2 (YOLO SPPF) on 20x20", REF_MAX, 1, 3, 20, 20, 5, 5, 1, 1, {2, 2, 2, 2}, 0, 0},
+    {"max k3s1p1 on 7x7 (flat, plane of 49)", REF_MAX, 1, 3, 7, 7, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 0},
+    {"max k3s1p1 on 3x3 (plane smaller than a vector)", REF_MAX, 1, 3, 3, 3, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 0},
     {"avg k3s1p1 count_include_pad=0", REF_AVG, 1, 4, 28, 28, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 0},
     {"avg k3s1p1 count_include_pad=1", REF_AVG, 1, 4, 28, 28, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 1},
     {"avg k2s2", REF_AVG, 1, 4, 28, 28, 2, 2, 2, 2, {0, 0, 0, 0}, 0, 0},
@@ -110,6 +118,18 @@ static const case2d CASES[] = {
     {"avg wider than the scratch row, k3s1", REF_AVG, 1, 1, 3, 5000, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 0},
     {"avg inception k3s1p1 cip=0 on 35x35", REF_AVG, 1, 3, 35, 35, 3, 3, 1, 1, {1, 1, 1, 1}, 0, 0},
 };
+
+static const char *const LEVEL_NAMES[] = {"none", "avx2 kernels", "avx512 kernels"};
+
+static void expect_plane_values(const case2d *c, const char *how, bool specials, const float *got, const double *want,
+                                size_t ny, const int64_t *out, double tol)
+{
+    for (size_t i = 0; i < ny; i++)
+        cr_assert(close_to(got[i], want[i], tol),
+                  "%s (%s%s): y[%zu] (plane %zu, row %zu, col %zu) = %.9g, reference %.9g", c->name, how,
+                  specials ? ", NaN/inf input" : "", i, i / (size_t)(out[0] * out[1]),
+                  i % (size_t)(out[0] * out[1]) / (size_t)out[1], i % (size_t)out[1], (double)got[i], want[i]);
+}
 
 static void check_case(const case2d *c, bool specials, unsigned seed)
 {
@@ -141,32 +161,49 @@ static void check_case(const case2d *c, bool specials, unsigned seed)
     ref_pool(&rc, xd64, want, NULL);
 
     const char *op = c->kind == REF_MAX ? "MaxPool" : "AveragePool";
+    const double tol = c->kind == REF_MAX ? 0.0 : 1e-6;
     for (size_t p = 0; p < sizeof PATHS / sizeof PATHS[0]; p++) {
         onr_tensor y;
         onr_error err = {0};
         cr_assert_eq(run_node(op, attrs, na, &x, &y, PATHS[p], &err), ONR_OK, "%s: %s", c->name, err.message);
         cr_assert_eq(y.dims[2], out[0], "%s: output height", c->name);
         cr_assert_eq(y.dims[3], out[1], "%s: output width", c->name);
-        const float *got = y.data;
-        for (size_t i = 0; i < ny; i++)
-            cr_assert(close_to(got[i], want[i], c->kind == REF_MAX ? 0.0 : 1e-6),
-                      "%s (%s%s): y[%zu] (plane %zu, row %zu, col %zu) = %.9g, reference %.9g", c->name,
-                      PATH_NAMES[p], specials ? ", NaN/inf input" : "", i, i / (size_t)(out[0] * out[1]),
-                      i % (size_t)(out[0] * out[1]) / (size_t)out[1], i % (size_t)out[1], (double)got[i], want[i]);
+        expect_plane_values(c, PATH_NAMES[p], specials, y.data, want, ny, out, tol);
         free(y.data);
     }
+    /* the vector kernels at every level this CPU runs, on the geometry pool_geometry resolves */
+    onr_pool_attrs pa = {.n_kernel = 2, .n_strides = 2, .n_pads = 4, .kernel = {c->kh, c->kw},
+                         .strides = {c->sh, c->sw}, .pads = {c->pads[0], c->pads[1], c->pads[2], c->pads[3]},
+                         .ceil_mode = c->ceil_mode};
+    onr_pool_geom g;
+    onr_error err = {0};
+    cr_assert_eq(onr_pool_resolve(&pa, 2, xd + 2, NULL, &g, &err), ONR_OK, "%s", err.message);
+    float *yv = malloc(ny * sizeof *yv);
+    for (int lv = ONR_SIMD_AVX2; lv <= (int)onr_pool_simd_level(); lv++) {
+        for (size_t i = 0; i < ny; i++)
+            yv[i] = 12345.0f; /* every output must be written */
+        /* two ranges, as onr_parallel_for would split the planes */
+        const size_t planes = (size_t)(c->N * c->C), mid = planes / 2;
+        onr_pool2d_f32_simd((onr_simd_level)lv, &g, c->kind == REF_MAX, c->cip != 0, xf, yv, 0, mid);
+        onr_pool2d_f32_simd((onr_simd_level)lv, &g, c->kind == REF_MAX, c->cip != 0, xf, yv, mid, planes);
+        expect_plane_values(c, LEVEL_NAMES[lv], specials, yv, want, ny, out, tol);
+    }
+    free(yv);
     free(want);
     free(xd64);
     free(xf);
 }
 
-Test(pool_simd, avx2_is_used_where_the_cpu_has_it)
+Test(pool_simd, vector_kernels_are_used_where_the_cpu_has_them)
 {
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-    cr_expect_eq(onr_pool_simd_avx2(), (bool)__builtin_cpu_supports("avx2"),
-                 "pool_simd must report AVX2 exactly when the CPU has it, or the vector kernels never run");
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && !defined(ONR_POOL_NO_SIMD)
+    onr_simd_level want = __builtin_cpu_supports("avx512f") ? ONR_SIMD_AVX512
+                          : __builtin_cpu_supports("avx2")  ? ONR_SIMD_AVX2
+                                                            : ONR_SIMD_NONE;
+    cr_expect_eq(onr_pool_simd_level(), want,
+                 "pool_simd must report the widest vector kernels the CPU has, or they never run");
 #else
-    cr_expect(!onr_pool_simd_avx2(), "no AVX2 kernels outside x86");
+    cr_expect_eq(onr_pool_simd_level(), ONR_SIMD_NONE, "no vector kernels in this build");
 #endif
 }
 
@@ -235,6 +272,19 @@ Test(pool_simd, global_all_paths_match_reference)
                                   PATH_NAMES[p], specials ? ", NaN/inf" : "", i, (double)((float *)y.data)[i],
                                   want[i]);
                     free(y.data);
+                }
+                for (int lv = ONR_SIMD_AVX2; lv <= (int)onr_pool_simd_level(); lv++) {
+                    float yv[10];
+                    if (kind == REF_MAX)
+                        onr_global_max_f32_simd((onr_simd_level)lv, xf, (size_t)side, yv, 0, 10);
+                    else if (kind == REF_AVG)
+                        onr_global_avg_f32_simd((onr_simd_level)lv, xf, (size_t)side, yv, 0, 10);
+                    else
+                        onr_global_l2_f32_simd((onr_simd_level)lv, xf, (size_t)side, yv, 0, 10);
+                    for (int i = 0; i < 10; i++)
+                        cr_assert(close_to(yv[i], want[i], kind == REF_MAX ? 0.0 : 1e-6),
+                                  "%s plane %lld (%s%s): y[%d] = %.9g, reference %.9g", ops[kind], (long long)side,
+                                  LEVEL_NAMES[lv], specials ? ", NaN/inf" : "", i, (double)yv[i], want[i]);
                 }
                 free(xd64);
                 free(xf);
