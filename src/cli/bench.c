@@ -8,9 +8,9 @@
  * and its per-node times (onr_session_profile) are summed per op type and per node; the timed session
  * itself runs with profiling off, so the latency numbers carry no timer overhead per node.
  *
- * Inputs not given with -i are seeded random data (fixed seed, so every invocation sees the same
- * values) of the declared shape with symbolic or unknown dims taken as 1: floating types uniform in
- * [-1, 1), integer types 0 (a random index or shape value could make a valid model fail), bool false.
+ * Inputs come from the options every subcommand shares (inputs.c: -i files and images, --shape); those
+ * not given are seeded random data (--random SEED, default seed 0, so every invocation sees the same
+ * values): floats uniform in [-1, 1), integers 0, bool false, symbolic dims 1 unless --shape says.
  *
  * Output: a human report on stdout, or with --json exactly one JSON object (tests/bench relies on
  * `median_us`, `min_us`, `p90_us`, `runs`, `threads`). Progress goes to stderr, only when it is a TTY.
@@ -26,11 +26,12 @@
 
 static const char BENCH_USAGE[] =
     "usage: onnxrun bench MODEL [-i NAME=FILE]... [--threads N] [--seconds S] [--warmup N] [--runs N]\n"
-    "                     [--no-profile] [--json]\n"
+    "                     [--no-profile] [--json] [input options]\n"
     "  Times repeated runs: --warmup N untimed runs (default 5), then timed runs for S seconds (default 3,\n"
     "  at least 5 runs) or exactly --runs N. Prints median, min, p90 latency and, from a profiled session,\n"
-    "  the time per op type and the top nodes. Inputs without -i are seeded random data of the declared\n"
-    "  shape (symbolic dims = 1). --json prints one JSON object (median_us, min_us, p90_us, runs, ...).\n";
+    "  the time per op type and the top nodes. Inputs without -i are seeded random data (--random SEED,\n"
+    "  default 0; symbolic dims 1 unless --shape). --json prints one JSON object (median_us, min_us,\n"
+    "  p90_us, runs, threads, load_us, peak_rss_kib, and the profile).\n";
 
 enum { MIN_RUNS = 5, PROFILE_RUNS_MAX = 200, TOP_NODES = 10 };
 static const double PROFILE_SECONDS = 1.0;
@@ -40,141 +41,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* --- inputs ------------------------------------------------------------------------------------------ */
-
-/* splitmix64: a tiny seeded generator, so the inputs are the same in every run of the tool. */
-static uint64_t next_u64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [-1, 1) with 24 random bits: exact in float, half and bfloat16 after rounding. */
-static float next_uniform(uint64_t *state)
-{
-    return (float)((double)(next_u64(state) >> 40) / (double)(1u << 23) - 1.0);
-}
-
-/* float -> IEEE half, round to nearest even (values here are in [-1, 1), so no overflow handling is
- * needed beyond the general case). */
-static uint16_t f32_to_f16(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    uint32_t sign = (x >> 16) & 0x8000u, mant = x & 0x7FFFFFu;
-    int32_t exp = (int32_t)((x >> 23) & 0xFF) - 127 + 15;
-    if (exp >= 31)
-        return (uint16_t)(sign | 0x7C00u);
-    if (exp <= 0) { /* subnormal or zero */
-        if (exp < -10)
-            return (uint16_t)sign;
-        mant |= 0x800000u;
-        uint32_t shift = (uint32_t)(14 - exp);
-        uint32_t h = mant >> shift, rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
-        if (rem > half || (rem == half && (h & 1)))
-            h++;
-        return (uint16_t)(sign | h);
-    }
-    uint32_t h = ((uint32_t)exp << 10) | (mant >> 13), rem = mant & 0x1FFFu;
-    if (rem > 0x1000u || (rem == 0x1000u && (h & 1)))
-        h++;
-    return (uint16_t)(sign | h);
-}
-
-static uint16_t f32_to_bf16(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    x += 0x7FFFu + ((x >> 16) & 1u);
-    return (uint16_t)(x >> 16);
-}
-
-/* A random tensor of the declared type of input v (symbolic dims = 1). */
-static int random_input(const onr_value_info *v, uint64_t *seed, const char *model_path, onr_tensor **out)
-{
-    int64_t dims[ONR_MAX_RANK];
-    onr_error e = {0};
-    if (v->rank < 0) {
-        cli_error(model_path, "input '%s' has no declared rank: give it with -i %s=FILE", v->name, v->name);
-        return CLI_EXIT_RUN;
-    }
-    if (v->dtype == ONR_DTYPE_UNDEFINED) {
-        cli_error(model_path, "input '%s' has no declared type: give it with -i %s=FILE", v->name, v->name);
-        return CLI_EXIT_RUN;
-    }
-    for (int32_t k = 0; k < v->rank; k++)
-        dims[k] = v->dims[k] < 0 ? 1 : v->dims[k];
-    if (onr_tensor_new(v->dtype, v->rank, dims, v->name, out, &e) != ONR_OK) {
-        cli_error_status(model_path, &e);
-        return CLI_EXIT_RUN;
-    }
-    onr_tensor *t = *out;
-    size_t n = onr_tensor_count(t);
-    switch (t->dtype) {
-    case ONR_DTYPE_FLOAT:
-        for (size_t i = 0; i < n; i++)
-            ((float *)t->data)[i] = next_uniform(seed);
-        break;
-    case ONR_DTYPE_DOUBLE:
-        for (size_t i = 0; i < n; i++)
-            ((double *)t->data)[i] = next_uniform(seed);
-        break;
-    case ONR_DTYPE_FLOAT16:
-        for (size_t i = 0; i < n; i++)
-            ((uint16_t *)t->data)[i] = f32_to_f16(next_uniform(seed));
-        break;
-    case ONR_DTYPE_BFLOAT16:
-        for (size_t i = 0; i < n; i++)
-            ((uint16_t *)t->data)[i] = f32_to_bf16(next_uniform(seed));
-        break;
-    default:
-        break; /* integers and bool stay 0 (onr_tensor_new zero-fills) */
-    }
-    return CLI_EXIT_OK;
-}
-
-static bool find_input(const onr_model *m, const char *name, size_t len, size_t *index)
-{
-    for (size_t k = 0; k < onr_model_input_count(m); k++) {
-        const char *in = onr_model_input(m, k)->name;
-        if (strlen(in) == len && strncmp(in, name, len) == 0) {
-            *index = k;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Binds -i NAME=FILE (or a bare FILE for a one-input model) into tensors[input index]. */
-static int bind_file(const onr_model *m, const char *model_path, const char *spec, onr_tensor **tensors)
-{
-    size_t k = 0;
-    const char *file = NULL;
-    onr_error e = {0};
-    for (const char *eq = strchr(spec, '='); eq && !file; eq = strchr(eq + 1, '='))
-        if (find_input(m, spec, (size_t)(eq - spec), &k))
-            file = eq + 1;
-    if (!file && onr_model_input_count(m) == 1 && (!strchr(spec, '=') || cli_is_file(spec))) {
-        k = 0;
-        file = spec;
-    }
-    if (!file) {
-        cli_error(model_path, "-i %s: the model has no input by that name (onnxrun info lists them)", spec);
-        return CLI_EXIT_RUN;
-    }
-    if (tensors[k]) {
-        cli_error(model_path, "input '%s' is given twice", onr_model_input(m, k)->name);
-        return CLI_EXIT_USAGE;
-    }
-    if (onr_tensor_load(file, &tensors[k], &e) != ONR_OK) {
-        cli_error_status(file, &e);
-        return CLI_EXIT_FILE;
-    }
-    return CLI_EXIT_OK;
 }
 
 /* --- statistics -------------------------------------------------------------------------------------- */
@@ -422,34 +288,38 @@ static void print_human(const onr_model *m, const report *r)
 int cli_bench(int argc, char **argv)
 {
     const char *model_path = NULL, *v;
-    const char **specs = calloc((size_t)argc, sizeof *specs);
-    size_t n_spec = 0, n_in = 0, n_out = 0, runs = 0, cap = 0;
+    cli_input_args ia;
+    cli_inputs inputs = {0};
+    size_t n_in = 0, n_out = 0, runs = 0, cap = 0;
     long fixed_runs = 0, warmup = 5, t;
     double seconds = 3.0;
     bool json = false, want_profile = true;
     onr_options opt = {0};
     onr_model *m = NULL;
     onr_session *s = NULL;
-    onr_tensor **owned = NULL, *in = NULL, *out = NULL;
+    onr_tensor *in = NULL, *out = NULL;
     double *times = NULL;
     profile prof = {0};
     onr_error e = {0};
     int rc = CLI_EXIT_OK, r;
     const bool tty = isatty(STDERR_FILENO);
-    if (!specs) {
+    if (!cli_input_args_init(&ia, argc)) {
+        cli_input_args_free(&ia);
         cli_error(NULL, "out of memory");
         return CLI_EXIT_RUN;
     }
+    ia.random = true; /* a benchmark needs no meaningful values: inputs not given are seeded random */
+    ia.seed = 0;
     opt.threads = 1;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(BENCH_USAGE, stdout);
+            fputs(CLI_INPUT_HELP, stdout);
             goto done;
-        } else if ((r = cli_opt_value(argc, argv, &i, "-i", "--input", &v)) != 0) {
+        } else if ((r = cli_input_option(argc, argv, &i, &ia)) != 0) {
             if (r < 0)
                 goto usage;
-            specs[n_spec++] = v;
         } else if ((r = cli_opt_value(argc, argv, &i, NULL, "--threads", &v)) != 0) {
             if (r < 0 || !cli_parse_int(v, 1, 1024, &t)) {
                 if (r > 0)
@@ -503,26 +373,17 @@ int cli_bench(int argc, char **argv)
     }
     rep.load_s = now_s() - t0;
 
-    n_in = onr_model_input_count(m);
     n_out = onr_model_output_count(m);
-    owned = calloc(n_in ? n_in : 1, sizeof *owned);
-    in = calloc(n_in ? n_in : 1, sizeof *in);
     out = calloc(n_out ? n_out : 1, sizeof *out);
-    if (!owned || !in || !out) {
+    if (!out) {
         cli_error(NULL, "out of memory");
         rc = CLI_EXIT_RUN;
         goto done;
     }
-    for (size_t b = 0; b < n_spec; b++)
-        if ((rc = bind_file(m, model_path, specs[b], owned)) != CLI_EXIT_OK)
-            goto done;
-    uint64_t seed = 0x5EED0000ull;
-    for (size_t k = 0; k < n_in; k++) {
-        if (!owned[k] && (rc = random_input(onr_model_input(m, k), &seed, model_path, &owned[k])) != CLI_EXIT_OK)
-            goto done;
-        in[k] = *owned[k];
-        in[k].name = onr_model_input(m, k)->name; /* a .npy carries no name; bind by the graph's */
-    }
+    if ((rc = cli_inputs_build(m, model_path, &ia, CLI_MISSING_ERROR, &inputs)) != CLI_EXIT_OK)
+        goto done;
+    in = inputs.views;
+    n_in = inputs.n;
 
     t0 = now_s();
     if (onr_session_new(m, &opt, &s, &e) != ONR_OK) {
@@ -594,18 +455,15 @@ int cli_bench(int argc, char **argv)
 
 usage:
     fputs(BENCH_USAGE, stderr);
+    fputs(CLI_INPUT_HELP, stderr);
     rc = CLI_EXIT_USAGE;
 done:
     profile_free(&prof);
     free(times);
     onr_session_free(s);
-    if (owned)
-        for (size_t k = 0; k < n_in; k++)
-            onr_tensor_free(owned[k]);
-    free(owned);
-    free(in);
+    cli_inputs_free(&inputs);
     free(out);
     onr_model_free(m);
-    free(specs);
+    cli_input_args_free(&ia);
     return rc;
 }

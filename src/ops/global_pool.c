@@ -314,7 +314,7 @@ onr_status onr_global_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error
     }
     if (!fn)
         return onr_err(err, ONR_E_INTERNAL, "no global pool kernel for element type %s", onr_dtype_name(x->dtype));
-    onr_parallel_for(c->pool, (size_t)x->dims[0] * (size_t)x->dims[1], 1, fn, &jb);
+    onr_parallel_for(c->pool, (size_t)x->dims[0] * (size_t)x->dims[1], onr_pool_grain(jb.plane + 1), fn, &jb);
     return ONR_OK;
 }
 

@@ -607,8 +607,15 @@ onr_status onr_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error *err)
     }
     if (!fn)
         return onr_err(err, ONR_E_INTERNAL, "no pool kernel for element type %s", onr_dtype_name(t));
-    onr_parallel_for(c->pool, planes, 1, fn, &jb);
+    onr_parallel_for(c->pool, planes, onr_pool_grain((size_t)(jb.in_plane + jb.out_plane)), fn, &jb);
     return ONR_OK;
+}
+
+/* 128 Ki elements is 10-40 us of fast-path work; waking a worker and joining it costs 5-50 us on a busy
+ * 2-core machine (tests/bench: 1x64x56x56 k2s2 and 7x7 global pools ran slower on 2 threads than 1). */
+size_t onr_pool_grain(size_t elems)
+{
+    return elems >= ONR_POOL_PAR_MIN ? 1 : elems ? ONR_POOL_PAR_MIN / elems : ONR_POOL_PAR_MIN;
 }
 
 static onr_status pool_run(onr_op_ctx *c, onr_error *err)

@@ -22,6 +22,11 @@ onr_status onr_pool_check_dtype(onr_dtype t, int64_t opset, bool int8_ok, const 
  * >= 1) from version 2 (§0). */
 onr_status onr_pool_parse_p(const onr_node_desc *node, double *p, onr_error *err);
 
+/* Planes per onr_parallel_for chunk for planes of `elems` input + output elements: chunks of at least
+ * ONR_POOL_PAR_MIN elements, so a job too small to repay waking a worker runs on the caller's thread. */
+#define ONR_POOL_PAR_MIN ((size_t)1 << 17)
+size_t onr_pool_grain(size_t elems);
+
 /* MaxPool / AveragePool / LpPool: ctx as for the op's run hook (infer already succeeded). */
 onr_status onr_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error *err);
 /* True when ONR_POOL_PATH_AUTO would take a specialised kernel for this ctx. */

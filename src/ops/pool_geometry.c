@@ -109,10 +109,15 @@ onr_status onr_pool_parse(const onr_node_desc *node, unsigned allow, onr_pool_at
     else
         return onr_err(err, ONR_E_INVALID_MODEL,
                        "attribute 'auto_pad' is '%s'; must be NOTSET, SAME_UPPER, SAME_LOWER or VALID", ap);
-    /* §2.4: "cannot be used simultaneously"; SI and ORT disagree on which wins, so refuse. */
-    if (a->auto_pad != ONR_AUTO_PAD_NOTSET && a->n_pads)
-        return onr_err(err, ONR_E_INVALID_MODEL, "attributes 'pads' and 'auto_pad' = %s cannot be used together",
-                       ap);
+    /* §2.4: "cannot be used simultaneously"; SI and ORT disagree on which wins, so refuse. All-zero pads
+     * beside auto_pad (some converters write them) say nothing either way: accept and drop them. */
+    if (a->auto_pad != ONR_AUTO_PAD_NOTSET && a->n_pads) {
+        for (int32_t i = 0; i < a->n_pads; i++)
+            if (a->pads[i] != 0)
+                return onr_err(err, ONR_E_INVALID_MODEL,
+                               "attributes 'pads' and 'auto_pad' = %s cannot be used together", ap);
+        a->n_pads = 0;
+    }
 
     int64_t ceil_mode;
     if ((st = onr_attr_int(node, "ceil_mode", 0, &ceil_mode, err)) != ONR_OK)

@@ -87,7 +87,7 @@ typedef struct plane_ctx {
 /* Flat mode (same-size stride-1 planes of at most FLAT_MAX floats): see pool_simd_impl.h. */
 enum { FLAT_MAX = 2048, FLAT_PAD = 32 };
 typedef struct flat_ctx {
-    int64_t H, W, pt, pL;  /* plane size, top and left pads */
+    int64_t H, W;          /* plane size */
     float *v;              /* vertical results, FLAT_PAD readable floats on both sides */
     const float *scale;    /* averages: 1 / (row divisor * column divisor) per element */
     const int32_t *colidx; /* column of each element */
@@ -149,6 +149,74 @@ static inline __attribute__((target("avx2"), always_inline)) float vhmax_avx2(__
 #define VHMAX(v) vhmax_avx2(v)
 
 #include "ops/pool_simd_impl.h"
+
+/* Global pools of small planes (8 <= plane <= GLOBAL_SMALL_MAX), 8 planes at a time: each plane reduces to
+ * one 8-lane accumulator, then a pairwise tree (hadd for sums; even/odd shuffles + nanmax for max) turns the
+ * 8 accumulators into one vector of 8 results, stored at once. Reducing each plane's lanes on its own cost
+ * more than reading a 7x7 plane. Sums stay in float here: a plane this small is one block. */
+enum { GKIND_MAX, GKIND_AVG, GKIND_L2 };
+
+static inline __attribute__((target("avx2"), always_inline)) __m256 gacc_avx2(const float *xp, size_t n, int kind,
+                                                                               __m256i tail)
+{
+    __m256 a = _mm256_loadu_ps(xp);
+    if (kind == GKIND_L2)
+        a = _mm256_mul_ps(a, a);
+    size_t i = 8;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(xp + i);
+        a = kind == GKIND_MAX ? nanmax_avx2(a, v) : _mm256_add_ps(a, kind == GKIND_L2 ? _mm256_mul_ps(v, v) : v);
+    }
+    if (i < n) {
+        if (kind == GKIND_MAX) {
+            a = nanmax_avx2(a, _mm256_loadu_ps(xp + n - 8)); /* overlapping: max is idempotent */
+        } else {
+            __m256 v = _mm256_maskload_ps(xp + i, tail);
+            a = _mm256_add_ps(a, kind == GKIND_L2 ? _mm256_mul_ps(v, v) : v);
+        }
+    }
+    return a;
+}
+
+/* Pairwise combine of a and b: [a0+a1, a2+a3, b0+b1, b2+b3 | a4+a5, a6+a7, b4+b5, b6+b7] (or max). */
+static inline __attribute__((target("avx2"), always_inline)) __m256 gpair_avx2(__m256 a, __m256 b, int kind)
+{
+    if (kind != GKIND_MAX)
+        return _mm256_hadd_ps(a, b);
+    return nanmax_avx2(_mm256_shuffle_ps(a, b, 0x88), _mm256_shuffle_ps(a, b, 0xDD));
+}
+
+__attribute__((target("avx2"))) static void global_small_avx2(const float *x, size_t n, float *y, size_t p0,
+                                                               size_t p1, int kind)
+{
+    const __m256i tail = tail_mask_avx2((int)(n % 8 ? n % 8 : 1));
+    const __m256 inv = _mm256_set1_ps((float)(1.0 / (double)n));
+    size_t p = p0;
+    for (; p + 8 <= p1; p += 8) {
+        const float *xp = x + p * n;
+        __m256 a0 = gacc_avx2(xp, n, kind, tail), a1 = gacc_avx2(xp + n, n, kind, tail),
+               a2 = gacc_avx2(xp + 2 * n, n, kind, tail), a3 = gacc_avx2(xp + 3 * n, n, kind, tail),
+               a4 = gacc_avx2(xp + 4 * n, n, kind, tail), a5 = gacc_avx2(xp + 5 * n, n, kind, tail),
+               a6 = gacc_avx2(xp + 6 * n, n, kind, tail), a7 = gacc_avx2(xp + 7 * n, n, kind, tail);
+        __m256 q0 = gpair_avx2(gpair_avx2(a0, a1, kind), gpair_avx2(a2, a3, kind), kind); /* planes 0-3 | 0-3 */
+        __m256 q1 = gpair_avx2(gpair_avx2(a4, a5, kind), gpair_avx2(a6, a7, kind), kind); /* planes 4-7 | 4-7 */
+        __m256 lo = _mm256_permute2f128_ps(q0, q1, 0x20), hi = _mm256_permute2f128_ps(q0, q1, 0x31);
+        __m256 r = kind == GKIND_MAX ? nanmax_avx2(lo, hi) : _mm256_add_ps(lo, hi);
+        if (kind == GKIND_AVG)
+            r = _mm256_mul_ps(r, inv);
+        else if (kind == GKIND_L2)
+            r = _mm256_sqrt_ps(r);
+        _mm256_storeu_ps(y + p, r);
+    }
+    if (p < p1) { /* the last planes one by one */
+        if (kind == GKIND_MAX)
+            global_max_avx2(x, n, y, p, p1);
+        else if (kind == GKIND_AVG)
+            global_avg_avx2(x, n, y, p, p1);
+        else
+            global_l2_avx2(x, n, y, p, p1);
+    }
+}
 
 #undef NAME
 #undef FN
@@ -239,6 +307,9 @@ static inline __attribute__((target("avx512f"), always_inline)) float vhmax_avx5
 /* Global pools take AVX-512 only for planes of at least this many floats: below it the reduction of the
  * 16 lanes costs more than the wider loads save (measured on 7x7 and 14x14 planes). */
 enum { GLOBAL_AVX512_MIN = 256 };
+/* ... and planes of 8 up to this many floats 8 at a time (global_small_avx2): beyond it one accumulator
+ * per plane is a long dependency chain, and 4 accumulators per plane win (14x14: 5.7 us vs 8.2 us). */
+enum { GLOBAL_SMALL_MAX = 64 };
 
 void onr_pool2d_f32_simd(onr_simd_level lv, const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y,
                          size_t p0, size_t p1)
@@ -253,6 +324,8 @@ void onr_global_max_f32_simd(onr_simd_level lv, const float *x, size_t plane, fl
 {
     if (lv >= ONR_SIMD_AVX512 && plane >= GLOBAL_AVX512_MIN)
         global_max_avx512(x, plane, y, p0, p1);
+    else if (plane >= 8 && plane <= GLOBAL_SMALL_MAX)
+        global_small_avx2(x, plane, y, p0, p1, GKIND_MAX);
     else
         global_max_avx2(x, plane, y, p0, p1);
 }
@@ -261,6 +334,8 @@ void onr_global_avg_f32_simd(onr_simd_level lv, const float *x, size_t plane, fl
 {
     if (lv >= ONR_SIMD_AVX512 && plane >= GLOBAL_AVX512_MIN)
         global_avg_avx512(x, plane, y, p0, p1);
+    else if (plane >= 8 && plane <= GLOBAL_SMALL_MAX)
+        global_small_avx2(x, plane, y, p0, p1, GKIND_AVG);
     else
         global_avg_avx2(x, plane, y, p0, p1);
 }
@@ -269,6 +344,8 @@ void onr_global_l2_f32_simd(onr_simd_level lv, const float *x, size_t plane, flo
 {
     if (lv >= ONR_SIMD_AVX512 && plane >= GLOBAL_AVX512_MIN)
         global_l2_avx512(x, plane, y, p0, p1);
+    else if (plane >= 8 && plane <= GLOBAL_SMALL_MAX)
+        global_small_avx2(x, plane, y, p0, p1, GKIND_L2);
     else
         global_l2_avx2(x, plane, y, p0, p1);
 }

@@ -347,10 +347,10 @@ FN_INLINE void NAME(plane_chunks)(const plane_ctx *c, const float *xp, float *yp
  *               divisor), computed once per call.
  * Used by k3s1p1 (GoogLeNet / Inception pools) and k5s1p2 (YOLO's SPPF) on their small maps, where
  * row-at-a-time passes spent most of their time on per-row steps. */
-FN_INLINE void NAME(plane_flat)(const flat_ctx *f, const float *xp, float *yp, bool is_max, int64_t kh, int64_t kw)
+FN_INLINE void NAME(plane_flat)(const flat_ctx *f, const float *xp, float *yp, bool is_max, int64_t kh, int64_t kw,
+                                int64_t pt, int64_t pL)
 {
-    const int64_t H = f->H, W = f->W, pt = f->pt, pb = kh - 1 - f->pt, pL = f->pL, pR = kw - 1 - f->pL,
-                  n = H * W;
+    const int64_t H = f->H, W = f->W, pb = kh - 1 - pt, pR = kw - 1 - pL, n = H * W;
     float *v = f->v;
     /* vertical: whole windows in one flat run, border rows one by one */
     const int64_t r0 = pt, r1 = H - pb > pt ? H - pb : pt;
@@ -388,10 +388,10 @@ FN_INLINE void NAME(plane_flat)(const flat_ctx *f, const float *xp, float *yp, b
 }
 
 FN_INLINE void NAME(planes_flat)(const flat_ctx *f, const float *x, float *y, size_t p0, size_t p1, size_t plane,
-                                 bool is_max, int64_t kh, int64_t kw)
+                                 bool is_max, int64_t kh, int64_t kw, int64_t pt, int64_t pL)
 {
     for (size_t p = p0; p < p1; p++)
-        NAME(plane_flat)(f, x + p * plane, y + p * plane, is_max, kh, kw);
+        NAME(plane_flat)(f, x + p * plane, y + p * plane, is_max, kh, kw, pt, pL);
 }
 
 /* Sets up flat mode for g when it applies; returns false otherwise. */
@@ -406,7 +406,7 @@ FN static bool NAME(pool2d_flat)(const onr_pool_geom *g, bool is_max, bool cip, 
     float v[FLAT_MAX + 2 * FLAT_PAD], scale[FLAT_MAX + FLAT_PAD];
     int32_t colidx[FLAT_MAX + FLAT_PAD];
     memset(v, 0, sizeof v); /* the masked taps before the first and after the last row read here */
-    flat_ctx f = {.H = H, .W = W, .pt = ah->pad_begin, .pL = aw->pad_begin, .v = v + FLAT_PAD, .scale = scale,
+    flat_ctx f = {.H = H, .W = W, .v = v + FLAT_PAD, .scale = scale,
                   .colidx = colidx};
     for (int64_t j = 0, c = 0; j < n; j++, c = c + 1 == W ? 0 : c + 1)
         colidx[j] = (int32_t)c;
@@ -424,14 +424,24 @@ FN static bool NAME(pool2d_flat)(const onr_pool_geom *g, bool is_max, bool cip, 
             for (int64_t c = 0; c < W; c++)
                 scale[r * W + c] = (float)(1.0 / (rd[r] * cd[c]));
     }
-    const int64_t kh = ah->kernel, kw = aw->kernel;
+    const int64_t kh = ah->kernel, kw = aw->kernel, pt = ah->pad_begin, pL = aw->pad_begin;
     const size_t plane = (size_t)n;
-    if (kh == 3 && kw == 3)
-        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, 3, 3);
-    else if (kh == 5 && kw == 5)
-        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, 5, 5);
-    else
-        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, kh, kw);
+    /* constants for the centred 3x3 and 5x5, so the taps unroll */
+#define FLAT(MAX, K, P) NAME(planes_flat)(&f, x, y, p0, p1, plane, MAX, K, K, P, P)
+    if (kh == 3 && kw == 3 && pt == 1 && pL == 1) {
+        if (is_max)
+            FLAT(true, 3, 1);
+        else
+            FLAT(false, 3, 1);
+    } else if (kh == 5 && kw == 5 && pt == 2 && pL == 2) {
+        if (is_max)
+            FLAT(true, 5, 2);
+        else
+            FLAT(false, 5, 2);
+    } else {
+        NAME(planes_flat)(&f, x, y, p0, p1, plane, is_max, kh, kw, pt, pL);
+    }
+#undef FLAT
     return true;
 }
 

@@ -7,7 +7,8 @@
 
 An engine's median for a case is the median of its per-round medians (each round is one process that ran for
 S/N seconds after warm-up); min is the smallest single run seen. The memory floor is the median over rounds of
-bwprobe's floor_us (read the input once + write the output once over buffers of the case's sizes).
+bwprobe's floor_us (read the input once + write the output once over buffers of the case's sizes); the floor
+with t threads is the smallest of the 1..t thread probes (an op may run on fewer threads than it is given).
 """
 import json
 import os
@@ -98,7 +99,10 @@ def table(outdir):
         a, b = summary(e.get('onnxrun', [])), summary(e.get('ort', []))
         amin = min((r['min_us'] for r in e.get('onnxrun', []) if r), default=None)
         bmin = min((r['min_us'] for r in e.get('ort', []) if r), default=None)
-        fl = summary(e.get('floor', []), 'floor_us')
+        # the floor with t threads: the best of 1..t threads' probes (an op may run on fewer threads)
+        fls = [summary(data.get((case, u), {}).get('floor', []), 'floor_us') for u in range(1, t + 1)]
+        fls = [f for f in fls if f]
+        fl = min(fls) if fls else None
         ratio = a / b if a and b else None
         rf = a / fl if a and fl else None
         of = b / fl if b and fl else None

@@ -8,12 +8,12 @@
  * cannot be dropped) then write BYTES_OUT, over buffers of the case's own sizes, repeated like the
  * benchmark repeats the op, so the buffers sit in the same level of the cache hierarchy as the op's tensors
  * do (a 0.8 MB case lives in L2, a 25 MB one does not). floor_us is the median pass time; read_gbs and
- * write_gbs the bandwidths of the two halves. With --threads N the passes are split over N OpenMP
- * threads, as a parallel op would split them.
+ * write_gbs the bandwidths of the two halves. With --threads N the passes are split over N threads (the
+ * caller and N-1 workers, with barriers), as a parallel op would split them.
  *
- * Built by run_bench.sh with `cc -O3 -march=native -fopenmp` on the machine it measures; not part of the
+ * Built by run_bench.sh with `cc -O3 -march=native -pthread` on the machine it measures; not part of the
  * meson build (a benchmark, not a test). */
-#include <omp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,9 +57,52 @@ static void write_pass(float *restrict y, size_t n, float v)
 
 static volatile float sink;
 
-/* Times `reps` passes (or for `seconds`), returns median seconds of: read only, write only, read+write. */
-static void measure(int nt, const float *x, size_t nx, float *y, size_t ny, double seconds, double *t_read,
-                    double *t_write, double *t_both)
+/* Worker threads for --threads N: each pass, thread t reads its 1/N of the input then writes its 1/N of the
+ * output; two barriers per pass (start, end) like a parallel-for. pthreads rather than OpenMP: libgomp's
+ * barrier took tens of ms per pass on this busy 2-core machine. */
+typedef struct probe {
+    int nt;
+    const float *x;
+    float *y;
+    size_t nx, ny;
+    pthread_barrier_t start, mid, end;
+    volatile int stop;
+    float v;
+    float partial[64];
+} probe;
+
+typedef struct worker_arg {
+    probe *p;
+    int t;
+} worker_arg;
+
+static void share(probe *p, int t, int write)
+{
+    size_t n = write ? p->ny : p->nx;
+    size_t b = n * (size_t)t / (size_t)p->nt, e = n * (size_t)(t + 1) / (size_t)p->nt;
+    if (write)
+        write_pass(p->y + b, e - b, p->v);
+    else
+        p->partial[t] = read_pass(p->x + b, e - b);
+}
+
+static void *worker(void *arg)
+{
+    worker_arg *w = arg;
+    probe *p = w->p;
+    for (;;) {
+        pthread_barrier_wait(&p->start);
+        if (p->stop)
+            return NULL;
+        share(p, w->t, 0);
+        pthread_barrier_wait(&p->mid);
+        share(p, w->t, 1);
+        pthread_barrier_wait(&p->end);
+    }
+}
+
+/* Median seconds of: read only, write only, read+write, over passes repeated for `seconds`. */
+static void measure(probe *p, double seconds, double *t_read, double *t_write, double *t_both)
 {
     enum { MAX_REPS = 20000, MIN_REPS = 5 };
     double *tr = malloc(MAX_REPS * sizeof *tr), *tw = malloc(MAX_REPS * sizeof *tw),
@@ -70,26 +113,24 @@ static void measure(int nt, const float *x, size_t nx, float *y, size_t ny, doub
     }
     size_t reps = 0;
     double start = now_s();
-    float v = 1.0f;
+    p->v = 1.0f;
     while (reps < MAX_REPS && (reps < MIN_REPS || now_s() - start < seconds)) {
         double t0 = now_s();
-        float s = 0.0f;
-#pragma omp parallel for reduction(+ : s) schedule(static)
-        for (int t = 0; t < nt; t++) {
-            size_t b = nx * (size_t)t / (size_t)nt;
-            size_t e = nx * (size_t)(t + 1) / (size_t)nt;
-            s += read_pass(x + b, e - b);
-        }
+        if (p->nt > 1)
+            pthread_barrier_wait(&p->start);
+        share(p, 0, 0);
+        if (p->nt > 1)
+            pthread_barrier_wait(&p->mid);
         double t1 = now_s();
-#pragma omp parallel for schedule(static)
-        for (int t = 0; t < nt; t++) {
-            size_t b = ny * (size_t)t / (size_t)nt;
-            size_t e = ny * (size_t)(t + 1) / (size_t)nt;
-            write_pass(y + b, e - b, v);
-        }
+        share(p, 0, 1);
+        if (p->nt > 1)
+            pthread_barrier_wait(&p->end);
         double t2 = now_s();
-        v = s * 1e-30f + 1.0f;
-        sink = v;
+        float s = 0.0f;
+        for (int t = 0; t < p->nt; t++)
+            s += p->partial[t];
+        p->v = s * 1e-30f + 1.0f;
+        sink = p->v;
         tr[reps] = t1 - t0;
         tw[reps] = t2 - t1;
         tb[reps] = t2 - t0;
@@ -140,16 +181,31 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bwprobe [--threads N] [--seconds S] BYTES_IN BYTES_OUT | bwprobe [--threads N] --dram\n");
         return 2;
     }
-    omp_set_num_threads(threads);
+    if (threads > 64)
+        threads = 64;
     if (dram) {
         bytes[0] = bytes[1] = (size_t)1 << 30;
         if (seconds < 2.0)
             seconds = 2.0;
     }
     size_t nx = bytes[0] / sizeof(float), ny = bytes[1] / sizeof(float);
-    float *x = alloc_floats(nx), *y = alloc_floats(ny);
+    probe p = {.nt = threads, .x = alloc_floats(nx), .y = alloc_floats(ny), .nx = nx, .ny = ny};
+    pthread_t tid[64];
+    worker_arg wa[64];
+    pthread_barrier_init(&p.start, NULL, (unsigned)threads);
+    pthread_barrier_init(&p.mid, NULL, (unsigned)threads);
+    pthread_barrier_init(&p.end, NULL, (unsigned)threads);
+    for (int t = 1; t < threads; t++) {
+        wa[t] = (worker_arg){&p, t};
+        pthread_create(&tid[t], NULL, worker, &wa[t]);
+    }
     double tr, tw, tb;
-    measure(threads, x, nx, y, ny, seconds, &tr, &tw, &tb);
+    measure(&p, seconds, &tr, &tw, &tb);
+    p.stop = 1;
+    if (threads > 1)
+        pthread_barrier_wait(&p.start);
+    for (int t = 1; t < threads; t++)
+        pthread_join(tid[t], NULL);
     const double in_b = (double)nx * sizeof(float), out_b = (double)ny * sizeof(float);
     if (dram)
         printf("{\"threads\": %d, \"buffer_bytes\": %.0f, \"read_gbs\": %.2f, \"write_gbs\": %.2f, "
@@ -160,7 +216,7 @@ int main(int argc, char **argv)
                "\"write_us\": %.3f, \"read_gbs\": %.2f, \"write_gbs\": %.2f}\n",
                threads, in_b, out_b, tb * 1e6, tr * 1e6, tw * 1e6, tr > 0 ? in_b / tr * 1e-9 : 0.0,
                tw > 0 ? out_b / tw * 1e-9 : 0.0);
-    free(x);
-    free(y);
+    free((void *)p.x);
+    free(p.y);
     return 0;
 }

@@ -13,13 +13,13 @@
 # hits both alike. An engine's median is the median of its per-round medians. ORT runs with
 # intraOpNumThreads = N, interOpNumThreads = 1, sequential execution, all graph optimizations; onnxrun with
 # --threads N. The memory floor of a pooling case is the time of reading its input once and writing its
-# output once over buffers of the same sizes (bwprobe.c, built here with -O3 -march=native -fopenmp),
+# output once over buffers of the same sizes (bwprobe.c, built here with -O3 -march=native -pthread),
 # measured in the same rounds. Results: OUT/results.jsonl (every process's JSON), OUT/table.md (the
 # tables), OUT/bench.png (gnuplot, when installed). OUT defaults to BUILD_DIR/bench.
 #
 # Needs: node + npm (the onnxruntime-node package is installed here on first use with
 # ONNXRUNTIME_NODE_INSTALL=skip: its CPU binary ships inside the npm package, nothing else is downloaded),
-# Debian's /usr/bin/python3 with python3-onnx and python3-numpy, a C compiler with OpenMP (gcc), and
+# Debian's /usr/bin/python3 with python3-onnx and python3-numpy, a C compiler (cc), and
 # optionally gnuplot (Debian gnuplot-nox) for the plot.
 set -eu
 
@@ -69,7 +69,7 @@ fi
 ort_version=$(node -p "require('$here/node_modules/onnxruntime-node/package.json').version")
 
 cc=${CC:-cc}
-"$cc" -O3 -march=native -fopenmp -fno-tree-loop-distribute-patterns -o "$out/bwprobe" "$here/bwprobe.c"
+"$cc" -O3 -march=native -pthread -fno-tree-loop-distribute-patterns -o "$out/bwprobe" "$here/bwprobe.c"
 
 # case list: name <TAB> model <TAB> input file <TAB> bytes_in <TAB> bytes_out  (bytes "-" = no floor)
 list=$out/cases.list
@@ -134,7 +134,7 @@ while IFS="$(printf '\t')" read -r name model input bin bout; do
                 run_onnxrun "$name" "$model" "$input" "$t" "$r"
             fi
             if [ "$bin" != "-" ]; then
-                f=$(OMP_WAIT_POLICY=active "$out/bwprobe" --threads "$t" --seconds 0.2 "$bin" "$bout")
+                f=$("$out/bwprobe" --threads "$t" --seconds 0.2 "$bin" "$bout")
                 tag floor "$t" "$r" "$name" "$f"
             fi
             r=$((r + 1))
@@ -145,8 +145,8 @@ while IFS="$(printf '\t')" read -r name model input bin bout; do
     tag profile 1 0 "$name" "$p"
 done <"$list"
 
-OMP_WAIT_POLICY=active "$out/bwprobe" --threads 1 --dram >"$out/dram_1.json"
-OMP_WAIT_POLICY=active "$out/bwprobe" --threads 2 --dram >"$out/dram_2.json"
+"$out/bwprobe" --threads 1 --dram >"$out/dram_1.json"
+"$out/bwprobe" --threads 2 --dram >"$out/dram_2.json"
 "$PY" "$here/bench_table.py" table "$out" | tee "$out/table.md"
 if command -v gnuplot >/dev/null; then
     "$PY" "$here/bench_table.py" plot "$out" && gnuplot "$out/bench.gp" && echo "plot: $out/bench.png" >&2

@@ -331,7 +331,7 @@ typedef struct parse_case {
     const char *msg; /* substring the error must contain */
 } parse_case;
 
-static const int64_t k2[] = {2, 2}, k0[] = {2, 0}, d2[] = {2, 2}, p1[] = {1, 1, 1, 1}, pneg[] = {0, 0, -1, 0},
+static const int64_t k2[] = {2, 2}, k0[] = {2, 0}, d2[] = {2, 2}, p1[] = {1, 1, 1, 1}, pzero[] = {0, 0, 0, 0}, pneg[] = {0, 0, -1, 0},
                      p3[] = {1, 1, 1}, s3[] = {1, 1, 1}, s0[] = {0, 1};
 #define KS {.name = "kernel_shape", .type = ONR_ATTR_INTS, .n = 2, .ints = k2}
 #define INTS(nm, arr) {.name = nm, .type = ONR_ATTR_INTS, .n = sizeof arr / sizeof arr[0], .ints = arr}
@@ -371,6 +371,8 @@ static const parse_case parse_cases[] = {
      ONR_E_INVALID_MODEL, "auto_pad"},
     {"§2.4 pads with auto_pad VALID rejected", "AveragePool", 11, 1, {KS, INTS("pads", p1), STR("auto_pad", "VALID")},
      ONR_E_INVALID_MODEL, "auto_pad"},
+    {"§2.4 all-zero pads with auto_pad VALID accepted (converters write them)", "MaxPool", 12, 1,
+     {KS, INTS("pads", pzero), STR("auto_pad", "VALID")}, ONR_OK, NULL},
     {"§2.4 pads with auto_pad NOTSET accepted", "AveragePool", 11, 1, {KS, INTS("pads", p1), STR("auto_pad", "NOTSET")},
      ONR_OK, NULL},
     {"§1 auto_pad must be one of four strings", "MaxPool", 12, 1, {KS, STR("auto_pad", "SAME")}, ONR_E_INVALID_MODEL,
