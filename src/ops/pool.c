@@ -562,8 +562,10 @@ static onr_status make_job(const onr_op_ctx *c, pool_job *jb, onr_error *err)
     jb->out_plane = 1;
     for (int32_t a = jb->g.n - 1; a >= 0; a--) {
         jb->in_stride[a] = jb->in_plane;
-        jb->in_plane *= jb->g.ax[a].in; /* sizes already checked: x and y exist */
-        jb->out_plane *= jb->g.ax[a].out;
+        /* x and y exist, but with N or C = 0 their spatial dims can still be anything: check. */
+        if (__builtin_mul_overflow(jb->in_plane, jb->g.ax[a].in, &jb->in_plane) ||
+            __builtin_mul_overflow(jb->out_plane, jb->g.ax[a].out, &jb->out_plane))
+            return onr_err(err, ONR_E_INVALID_ARG, "spatial size of input 'X' overflows");
     }
     return ONR_OK;
 }
