@@ -15,10 +15,13 @@ onr_status onr_read_file(const char *path, uint64_t max_bytes, void **data, size
     *size = 0;
     if (!path)
         return onr_err(err, ONR_E_INVALID_ARG, "path is NULL");
+    /* stat first: fopen of a FIFO (a model or tensor path that is a named pipe) would block forever. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return onr_err(err, ONR_E_IO, "%s: not a regular file", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return onr_err(err, ONR_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
         return onr_err(err, ONR_E_IO, "%s: not a regular file", path);

@@ -51,43 +51,48 @@ static int by_size_desc(const void *a, const void *b)
     return x->first < y->first ? -1 : x->first > y->first;
 }
 
-static int by_offset(const void *a, const void *b)
-{
-    const interval *x = *(const interval *const *)a, *y = *(const interval *const *)b;
-    return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
-/* Places every interval; returns the arena size, or SIZE_MAX on overflow/out of memory. */
+/* Places every interval; returns the arena size, or SIZE_MAX on overflow/out of memory. Placed blocks
+ * are kept sorted by offset, so each new block is one pass over them (skipping blocks not alive at the
+ * same time) instead of a filter and a sort: 100k values alive together took 4 minutes the old way. */
 static size_t place(interval *iv, size_t n)
 {
-    size_t total = 0;
-    interval **live = malloc((n + 1) * sizeof *live);
-    if (!live)
+    size_t total = 0, n_placed = 0;
+    interval **placed = malloc((n + 1) * sizeof *placed);
+    if (!placed)
         return SIZE_MAX;
     qsort(iv, n, sizeof *iv, by_size_desc);
     for (size_t i = 0; i < n; i++) {
-        size_t nl = 0;
-        for (size_t j = 0; j < i; j++)
-            if (iv[j].first <= iv[i].last && iv[i].first <= iv[j].last)
-                live[nl++] = &iv[j];
-        qsort(live, nl, sizeof *live, by_offset);
         size_t off = 0;
-        for (size_t j = 0; j < nl; j++) {
-            if (live[j]->offset >= off && live[j]->offset - off >= iv[i].bytes)
-                break; /* fits in the gap before live[j] */
-            size_t end = live[j]->offset + live[j]->bytes;
+        for (size_t j = 0; j < n_placed; j++) {
+            const interval *p = placed[j];
+            if (p->first > iv[i].last || iv[i].first > p->last)
+                continue; /* not alive at the same time */
+            if (p->offset >= off && p->offset - off >= iv[i].bytes)
+                break; /* fits in the gap before p */
+            size_t end = p->offset + p->bytes;
             if (end > off)
                 off = end;
         }
         iv[i].offset = off;
         if (off > SIZE_MAX - iv[i].bytes) {
-            free(live);
+            free(placed);
             return SIZE_MAX;
         }
         if (off + iv[i].bytes > total)
             total = off + iv[i].bytes;
+        size_t lo = 0, hi = n_placed; /* insert after the blocks at offsets <= off */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (placed[mid]->offset <= off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(placed + lo + 1, placed + lo, (n_placed - lo) * sizeof *placed);
+        placed[lo] = &iv[i];
+        n_placed++;
     }
-    free(live);
+    free(placed);
     return total;
 }
 

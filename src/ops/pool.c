@@ -613,8 +613,9 @@ onr_status onr_pool_run_path(onr_op_ctx *c, onr_pool_path path, onr_error *err)
     return ONR_OK;
 }
 
-/* 128 Ki elements is 10-40 us of fast-path work; waking a worker and joining it costs 5-50 us on a busy
- * 2-core machine (tests/bench: 1x64x56x56 k2s2 and 7x7 global pools ran slower on 2 threads than 1). */
+/* 256 Ki elements is 20-80 us of fast-path work; waking a worker and joining it costs 5-50 us on a busy
+ * 2-core machine (tests/bench: with 128 Ki, 1x64x56x56 k2s2 and 1x256x28x28 k3s1 ran slower on 2 threads
+ * than on 1). */
 size_t onr_pool_grain(size_t elems)
 {
     return elems >= ONR_POOL_PAR_MIN ? 1 : elems ? ONR_POOL_PAR_MIN / elems : ONR_POOL_PAR_MIN;

@@ -24,7 +24,7 @@ onr_status onr_pool_parse_p(const onr_node_desc *node, double *p, onr_error *err
 
 /* Planes per onr_parallel_for chunk for planes of `elems` input + output elements: chunks of at least
  * ONR_POOL_PAR_MIN elements, so a job too small to repay waking a worker runs on the caller's thread. */
-#define ONR_POOL_PAR_MIN ((size_t)1 << 17)
+#define ONR_POOL_PAR_MIN ((size_t)1 << 18)
 size_t onr_pool_grain(size_t elems);
 
 /* MaxPool / AveragePool / LpPool: ctx as for the op's run hook (infer already succeeded). */

@@ -165,7 +165,7 @@ def plot(outdir):
             def g(t, col):
                 r = by.get((case, str(t)))
                 return r[col] if r and r[col] else 'NaN'
-            f.write('%d "%s" %s %s %s %s\n' % (i, case.replace('_', '\\\\_'), g(1, 4), g(2, 4), g(1, 6), g(1, 7)))
+            f.write('%d "%s" %s %s %s %s\n' % (i, case, g(1, 4), g(2, 4), g(1, 6), g(1, 7)))
     gp = os.path.join(outdir, 'bench.gp')
     with open(gp, 'w') as f:
         f.write('''set terminal pngcairo size 1400,900 font ",10"
@@ -179,11 +179,13 @@ set grid ytics
 set key top left
 set title "onnxrun median / ONNX Runtime median (lower is better; 1.0 = parity)"
 set ylabel "ratio"
+set logscale y 2
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb "red" front
 plot "%(dat)s" using 3:xtic(2) title "1 thread", "" using 4 title "2 threads"
 unset arrow 1
 set title "median / memory floor, 1 thread (read input + write output at measured bandwidth; lower is better)"
 set logscale y 2
+set yrange [0.5:*]
 set arrow 2 from graph 0, first 2 to graph 1, first 2 nohead lw 2 lc rgb "red" front
 plot "%(dat)s" using 5:xtic(2) title "onnxrun", "" using 6 title "ONNX Runtime"
 unset multiplot

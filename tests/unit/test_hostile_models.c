@@ -178,6 +178,10 @@ static const win_case win_cases[] = {
      ONR_E_INVALID_MODEL, AT_SESSION, "kernel 5", NULL},
     {"MaxPool kernel 5 fits a 4x4 input padded by 1: valid", "MaxPool", 12, X44, NOW,
      {INTS("kernel_shape", 5, 5), INTS("pads", 1, 1, 0, 0)}, ONR_OK, 0, NULL, NULL},
+    /* fuzz_run: SAME_UPPER with a kernel far wider than the row read 64 bytes outside a stack buffer in
+     * the AVX-512 flat path (pool_simd_impl.h plane_flat); valid ONNX: out = ceil(in / s) */
+    {"MaxPool SAME_UPPER kernel 65535 wide on a 4x4 input: valid", "MaxPool", 12, {1, 3, 4, 4}, NOW,
+     {INTS("kernel_shape", 2, 65535), STR("auto_pad", "SAME_UPPER")}, ONR_OK, 0, NULL, NULL},
     {"MaxPool kernel_shape missing", "MaxPool", 12, X44, NOW, {INTS("strides", 1, 1)}, ONR_E_INVALID_MODEL,
      AT_LOAD, "kernel_shape", NULL},
     {"AveragePool kernel_shape missing", "AveragePool", 11, X44, NOW, {{0}}, ONR_E_INVALID_MODEL, AT_LOAD,
@@ -907,7 +911,7 @@ static void path_in(char *buf, size_t size, const char *dir, const char *name)
     cr_assert_lt((size_t)snprintf(buf, size, "%s/%s", dir, name), size);
 }
 
-Test(hostile_files, empty_garbage_missing, .init = make_tmpdir, .fini = rm_rf_tmpdir)
+Test(hostile_files, empty_garbage_missing, .init = make_tmpdir, .fini = rm_rf_tmpdir, .timeout = 20)
 {
     char p[256];
     onr_model *m = (onr_model *)&p; /* must be reset to NULL on failure */
@@ -937,6 +941,11 @@ Test(hostile_files, empty_garbage_missing, .init = make_tmpdir, .fini = rm_rf_tm
     cr_expect(strstr(err.message, "missing.onnx"), "%s", err.message);
 
     cr_expect_eq(onr_model_load_file(tmpdir, &m, &err), ONR_E_IO, "a folder is not a model: %s", err.message);
+    path_in(p, sizeof p, tmpdir, "pipe.onnx"); /* must not block waiting for a writer */
+    cr_assert_eq(mkfifo(p, 0600), 0, "mkfifo: %s", strerror(errno));
+    cr_expect_eq(onr_model_load_file(p, &m, &err), ONR_E_IO);
+    cr_expect(strstr(err.message, "not a regular file"), "%s", err.message);
+    cr_expect_eq(onr_model_load_file("/dev/zero", &m, &err), ONR_E_IO, "%s", err.message);
     cr_expect_eq(onr_model_load_buffer(NULL, 0, NULL, &m, &err), ONR_E_PARSE);
     cr_expect_eq(onr_model_load_buffer(NULL, 10, NULL, &m, &err), ONR_E_INVALID_ARG);
     cr_expect_eq(onr_model_load_buffer("x", 1, NULL, NULL, &err), ONR_E_INVALID_ARG);
@@ -994,9 +1003,7 @@ Test(hostile_files, truncated_and_flipped_builder_model)
     mb_input(b, "x", F, 2, (const int64_t[]){-1, 3});
     float w[3] = {1, 2, 3};
     mb_init_f32(b, "w", 2, d13, w);
-    Onnx__NodeProto *n = mb_node(b, "Identity", "id", "x", "t");
-    mb_attr_ints(b, n, "unused_by_identity_but_parsed", 2, (const int64_t[]){1, 2});
-    n->n_attribute = 0; /* Identity takes no attributes; keep the model valid */
+    mb_node(b, "Identity", "id", "x", "t");
     mb_node(b, "Identity", "id2", "w", "u");
     mb_output(b, "t", F, 2, (const int64_t[]){-1, 3});
     mb_output(b, "u", F, 2, d13);
@@ -1166,4 +1173,117 @@ ParameterizedTest(size_t *i, hostile_files, external_data, .init = make_external
         snprintf(loc, sizeof loc, "%s", c->location ? c->location : "");
     outcome o = load_external(c->location ? loc : NULL, c->offset, c->length, c->count);
     expect_outcome(c->rule, o, c->want, AT_LOAD, c->msg, c->want ? "initializer 'w'" : NULL);
+}
+
+/* --- size attacks: no quadratic work on counts a small model controls ------------------------------ */
+
+/* 100k attributes on one node (1.6 MB): the pairwise duplicate check took two minutes. */
+Test(hostile_scale, many_attributes, .timeout = 30)
+{
+    enum { N = 100000 };
+    mb *b = mb_new(0);
+    Onnx__NodeProto *n = identity_model(b, 13);
+    n->attribute = mb_alloc(b, N * sizeof *n->attribute);
+    for (size_t i = 0; i < N; i++) {
+        Onnx__AttributeProto *a = mb_alloc(b, sizeof *a);
+        onnx__attribute_proto__init(a);
+        char name[16];
+        snprintf(name, sizeof name, "a%zu", i);
+        a->name = mb_strdup(b, name);
+        a->has_type = 1;
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
+        a->has_i = 1;
+        a->i = (int64_t)i;
+        n->attribute[i] = a;
+    }
+    n->n_attribute = N;
+    outcome o = pipeline(b, NULL, NULL);
+    expect_outcome("100k attributes", o, ONR_E_INVALID_MODEL, AT_LOAD, "is not defined for Identity", NULL);
+    n->attribute[N - 1]->name = mb_strdup(b, "a7"); /* and a duplicate among them */
+    o = pipeline(b, NULL, NULL);
+    expect_outcome("100k attributes, one twice", o, ONR_E_INVALID_MODEL, AT_LOAD, "'a7' appears twice", NULL);
+    mb_free(b);
+}
+
+/* 100k graph outputs (4 MB): the pairwise "listed twice" scan is gone; loading is linear. */
+Test(hostile_scale, many_outputs, .timeout = 30)
+{
+    enum { N = 100000 };
+    mb *b = mb_new(0);
+    identity_model(b, 13);
+    Onnx__GraphProto *g = mb_graph(b);
+    Onnx__NodeProto **nodes = mb_alloc(b, N * sizeof *nodes);
+    Onnx__ValueInfoProto **outs = mb_alloc(b, N * sizeof *outs);
+    nodes[0] = g->node[0];
+    outs[0] = g->output[0];
+    for (size_t i = 1; i < N; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "y%zu", i);
+        Onnx__NodeProto *n = mb_alloc(b, sizeof *n);
+        onnx__node_proto__init(n);
+        n->op_type = g->node[0]->op_type;
+        n->domain = g->node[0]->domain;
+        n->n_input = 1;
+        n->input = g->node[0]->input;
+        n->n_output = 1;
+        n->output = mb_alloc(b, sizeof *n->output);
+        n->output[0] = mb_strdup(b, name);
+        nodes[i] = n;
+        Onnx__ValueInfoProto *vi = mb_alloc(b, sizeof *vi);
+        onnx__value_info_proto__init(vi);
+        vi->name = n->output[0];
+        vi->type = g->output[0]->type;
+        outs[i] = vi;
+    }
+    g->node = nodes;
+    g->n_node = N;
+    g->output = outs;
+    g->n_output = N;
+    onr_model *m = NULL;
+    onr_error err;
+    cr_expect_eq(mb_load(b, NULL, &m, &err), ONR_OK, "%s", err.message);
+    cr_expect_eq(onr_model_output_count(m), N);
+    onr_model_free(m);
+    outs[N - 1] = outs[N / 2]; /* one output listed twice */
+    cr_expect_eq(mb_load(b, NULL, &m, &err), ONR_E_INVALID_MODEL);
+    cr_expect(strstr(err.message, "listed twice"), "%s", err.message);
+    mb_free(b);
+}
+
+/* Every prefix of a tensor file parses or fails cleanly; only the whole file (and, for a .pb, cuts
+ * between fields) parse. */
+Test(hostile_files, truncated_tensor_files)
+{
+    static const char *const files[] = {"models/tutorial/vertical_line/input.npy",
+                                        "models/tutorial/vertical_line/test_data_set_0/input_0.pb"};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        char path[PATH_MAX];
+        path_in(path, sizeof path, source_root(), files[k]);
+        FILE *f = fopen(path, "rb");
+        if (!f && errno == ENOENT)
+            cr_skip_test("%s not found: run from the build root (meson test) or set ONR_SOURCE_ROOT", path);
+        cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+        static uint8_t buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        int npy = strstr(files[k], ".npy") != NULL;
+        for (size_t len = 0; len <= n; len++) {
+            uint8_t *prefix = malloc(len ? len : 1);
+            cr_assert_not_null(prefix);
+            memcpy(prefix, buf, len);
+            onr_tensor *t = NULL;
+            onr_error err = {0};
+            onr_status st = npy ? onr_tensor_parse_npy(prefix, len, &t, &err) : onr_tensor_parse_pb(prefix, len, &t, &err);
+            if (npy && len < n)
+                cr_expect_eq(st, ONR_E_PARSE, "%s: prefix of %zu bytes gave %s: %s", files[k], len,
+                             onr_status_name(st), err.message);
+            if (len == n)
+                cr_expect_eq(st, ONR_OK, "%s: whole file: %s", files[k], err.message);
+            if (st == ONR_OK)
+                onr_tensor_free(t);
+            else
+                cr_expect(!t && err.message[0], "%s: prefix of %zu bytes: %s", files[k], len, onr_status_name(st));
+            free(prefix);
+        }
+    }
 }

@@ -18,7 +18,8 @@
 #define IOTA12 {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 
 static const ot_case cases[] = {
-    /* Trilu on a 3x4 iota: upper keeps j - i >= k, lower keeps j - i <= k */
+    /* Trilu on a 3x4 iota: upper keeps j - i >= k, lower keeps j - i <= k. Values travel as double, so
+     * the huge k is 2^62 (INT64_MAX has no double). */
     {"triu k 0", "Trilu", 14, {{0}}, 0, 1, {{F, 2, {3, 4}, IOTA12}}, 1,
      {{F, 2, {3, 4}, {0, 1, 2, 3, 0, 5, 6, 7, 0, 0, 10, 11}}}, 0},
     {"triu k 1", "Trilu", 14, {{0}}, 0, 2, {{F, 2, {3, 4}, IOTA12}, {I64, 0, {0}, {1}}}, 1,
@@ -27,7 +28,7 @@ static const ot_case cases[] = {
      {{I32, 2, {3, 4}, {0, 0, 0, 0, 4, 0, 0, 0, 8, 9, 0, 0}}}, 0},
     {"tril k 0, batch of 2", "Trilu", 14, {A_INT("upper", 0)}, 1, 1, {{F, 3, {2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8}}}, 1,
      {{F, 3, {2, 2, 2}, {1, 0, 3, 4, 5, 0, 7, 8}}}, 0},
-    {"triu k past the end keeps nothing", "Trilu", 14, {{0}}, 0, 2, {{F, 2, {2, 2}, {1, 2, 3, 4}}, {I64, 0, {0}, {INT64_MAX}}},
+    {"triu k past the end keeps nothing", "Trilu", 14, {{0}}, 0, 2, {{F, 2, {2, 2}, {1, 2, 3, 4}}, {I64, 0, {0}, {0x1p62}}},
      1, {{F, 2, {2, 2}, {0, 0, 0, 0}}}, 0},
     {"triu k before the start keeps all", "Trilu", 14, {{0}}, 0, 2,
      {{F, 2, {2, 2}, {1, 2, 3, 4}}, {I64, 0, {0}, {INT64_MIN}}}, 1, {{F, 2, {2, 2}, {1, 2, 3, 4}}}, 0},
