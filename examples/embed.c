@@ -1,5 +1,5 @@
-/* embed.c: a complete libonnxrun program: load a model, list its inputs, run it on one .npy file per
- * input, print each output's shape and first values, and report any error with the library's message.
+/* embed.c: a complete libonnxrun program: load a model, run it on one .npy file per input, print each
+ * output's shape and first values; errors carry the library's message. Build and run it with
  *   cc embed.c $(pkg-config --cflags --libs onnxrun) -o embed && ./embed model.onnx input.npy */
 #include <onnxrun.h>
 #include <stdio.h>
@@ -10,11 +10,9 @@ int main(int argc, char **argv)
     onr_error err = {0};
     onr_model *model = NULL;
     onr_session *session = NULL;
-    size_t n_in = 0, n_out = 0;
     onr_tensor **files = calloc((size_t)argc, sizeof *files), *in = calloc((size_t)argc, sizeof *in), *out = NULL;
     int ok = argc >= 2 && files && in && onr_model_load_file(argv[1], &model, &err) == ONR_OK;
-    if (ok)
-        n_in = onr_model_input_count(model), n_out = onr_model_output_count(model);
+    size_t n_in = ok ? onr_model_input_count(model) : 0, n_out = ok ? onr_model_output_count(model) : 0;
     for (size_t i = 0; ok && i < n_in; i++) {   /* inspect each input, then bind the next .npy file to it */
         const onr_value_info *v = onr_model_input(model, i);
         printf("input %s: %s, rank %d\n", v->name, onr_dtype_name(v->dtype), (int)v->rank);
@@ -34,9 +32,8 @@ int main(int argc, char **argv)
         printf("\n");
     }
     if (!ok)
-        fprintf(stderr, "embed: %s\n", argc < 2          ? "usage: embed MODEL.onnx INPUT.npy..."
-                                       : err.message[0] ? err.message
-                                                        : "an input file is missing (or out of memory)");
+        fprintf(stderr, "embed: %s\n", argc < 2 ? "usage: embed MODEL.onnx INPUT.npy..."
+                                       : err.message[0] ? err.message : "an input file is missing (or out of memory)");
     for (int i = 0; files && i < argc; i++)
         onr_tensor_free(files[i]);
     free(files), free(in), free(out);

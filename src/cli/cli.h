@@ -149,6 +149,23 @@ int cli_image_load(const char *path, const char *input, onr_dtype dtype, int32_t
 /* Writes 8-bit RGB (comp 3) or gray (comp 1) pixels as a PNG. Reports errors; returns an exit code. */
 int cli_png_write(const char *path, int w, int h, int comp, const unsigned char *pixels);
 
+/* --- progress (progress.c) ---------------------------------------------------------------------------- */
+
+/* A one-line status on stderr for long commands, redrawn in place and cut to the terminal's width; only
+ * when `wanted` and stderr is a terminal (otherwise every call does nothing). Clear it before printing
+ * a result line so stdout stays exactly the documented lines. */
+typedef struct cli_progress {
+    bool on;
+    int cols;
+} cli_progress;
+cli_progress cli_progress_init(bool wanted);
+void cli_progress_show(const cli_progress *p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void cli_progress_clear(const cli_progress *p);
+
 /* snprintf into a path buffer; false (buf holds "") when the result would not fit. */
 bool cli_path(char *buf, size_t size, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -18,7 +18,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -34,7 +33,7 @@ static const char TEST_HELP[] =
     "must match. Prints one line per test, PASS, FAIL (with the data set, output, count and first index\n"
     "that differ), SKIP (a model or type onnxrun does not run) or XFAIL, then exactly\n"
     "`N passed, N failed, N skipped`. Exit status 1 when a test failed. When stderr is a terminal a\n"
-    "progress line shows the test being run.\n"
+    "progress line shows the test being run and the counts so far: [12/345] test_name  (10 passed, ...).\n"
     "\n"
     "options:\n"
     "  --rtol R, --atol A           tolerances (default 1e-3 and 1e-7, the ONNX backend defaults)\n"
@@ -435,10 +434,17 @@ static int read_xfails(const char *file, test_opts *o)
     return rc;
 }
 
+/* The test's name: the last component of its folder. */
+static const char *base_name(const char *dir)
+{
+    const char *slash = strrchr(dir, '/');
+    return slash ? slash + 1 : dir;
+}
+
 /* The entry for test folder `dir` (matched as "name" or "parent/name"), or NULL. */
 static const xfail *find_xfail(const test_opts *o, const char *dir)
 {
-    const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    const char *name = base_name(dir);
     const char *parent = dir;
     for (const char *p = dir; p < name - 1; p++)
         if (*p == '/')
@@ -521,22 +527,23 @@ int cli_test(int argc, char **argv)
     if (xf_file && (rc = read_xfails(xf_file, &o)) != CLI_EXIT_OK)
         goto done;
 
-    /* Progress ("[12/345] test_name") only for a person watching: stderr a terminal, more than one test.
-     * The line is erased before each result line, so stdout stays exactly the documented lines. */
-    bool progress = tests.n > 1 && isatty(STDERR_FILENO);
+    /* Progress ("[12/345] test_name  (10 passed, 1 failed, 0 skipped)") only for a person watching:
+     * stderr a terminal, more than one test. The line is erased before each result line, so stdout
+     * stays exactly the documented lines. It counts the tests --filter keeps. */
+    size_t n_run = 0, done_n = 0;
+    for (size_t t = 0; t < tests.n; t++)
+        n_run += !o.filter || strstr(base_name(tests.v[t]), o.filter);
+    const cli_progress progress = cli_progress_init(n_run > 1);
     for (size_t t = 0; t < tests.n; t++) {
         const char *dir = tests.v[t];
-        const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+        const char *name = base_name(dir);
         if (o.filter && !strstr(name, o.filter))
             continue;
         char why[768] = "";
-        if (progress) {
-            fprintf(stderr, "\r\033[K[%zu/%zu] %s", t + 1, tests.n, name);
-            fflush(stderr);
-        }
+        cli_progress_show(&progress, "[%zu/%zu] %s  (%zu passed, %zu failed, %zu skipped)", ++done_n, n_run,
+                          name, passed, failed, skipped);
         outcome out = run_test(dir, &o, why, sizeof why);
-        if (progress)
-            fputs("\r\033[K", stderr);
+        cli_progress_clear(&progress);
         const xfail *x = find_xfail(&o, dir);
         if (out == T_PASS && x) {
             printf("FAIL %s: unexpected pass: remove from the expected-failures list\n", name);

@@ -1,6 +1,8 @@
 /* load.c: ModelProto -> onr_model. The only place (with tensor_proto.c) that sees protobuf-c types:
  * everything the engine keeps is converted into the project's own structures here, validated, and the
- * protobuf is freed before returning. */
+ * protobuf is freed before returning. Memory: the file is mapped, not read (core/file.h), protobuf-c
+ * decodes with graph/pb_alloc.h's allocator, which releases the file pages already decoded, and large
+ * tensors keep the block protobuf-c decoded them into, so the peak stays near one copy of the weights. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,9 +10,11 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "core/file_release.h"
 #include "core/shape.h"
 #include "graph/model.h"
 #include "graph/names.h"
+#include "graph/pb_alloc.h"
 #include "graph/tensor_proto.h"
 #include "onnx.pb-c.h"
 
@@ -20,6 +24,7 @@
 typedef struct loader {
     onr_model *m;
     Onnx__ModelProto *mp;
+    onr_pb_alloc *alloc; /* mp was decoded with it: tensors take their data from mp */
     onr_names names;
     onr_error *err;
 } loader;
@@ -157,18 +162,13 @@ static onr_status load_initializers(loader *L, Onnx__GraphProto *g)
         int id = add_value(L, tp->name);
         if (id < 0)
             return nomem(L->err, what);
-        onr_status st = onr_tensor_from_proto(tp, m->base_dir, what, &m->values[id].init, L->err);
+        /* Takes the decoded data out of tp (adopted or copied and freed), so a large model is never
+         * held twice. */
+        onr_status st = onr_tensor_take_proto(tp, L->alloc, m->base_dir, what, &m->values[id].init, L->err);
         if (st != ONR_OK)
             return st;
         m->values[id].init->name = m->values[id].name;
         m->inits[m->n_inits++] = id;
-        /* Drop the protobuf's copy now so a large model is never held twice. The default protobuf-c
-         * allocator frees fields one by one, so a NULL field is skipped at free time. */
-        if (tp->has_raw_data && tp->raw_data.data) {
-            free(tp->raw_data.data);
-            tp->raw_data.data = NULL;
-            tp->raw_data.len = 0;
-        }
     }
     return ONR_OK;
 }
@@ -284,10 +284,12 @@ static onr_status convert_attr(loader *L, const Onnx__AttributeProto *a, onr_att
         onr_model *m = L->m;
         if (!a->t)
             return onr_err(L->err, ONR_E_INVALID_MODEL, "%s has no tensor", what);
-        onr_status st = onr_tensor_from_proto(a->t, m->base_dir, what, &t, L->err);
+        onr_status st = onr_tensor_take_proto(a->t, L->alloc, m->base_dir, what, &t, L->err);
         if (st != ONR_OK)
             return st;
         m->attr_tensors[m->n_attr_tensors++] = t;
+        if (a->t->name && *a->t->name && !(t->name = onr_arena_strdup(&m->arena, a->t->name)))
+            return nomem(L->err, what);
         out->t = t;
         break;
     }
@@ -559,8 +561,9 @@ static onr_status build(loader *L)
     return build_node_infos(L);
 }
 
-static onr_status load_message(const void *data, size_t size, const char *base_dir, const char *what,
-                               onr_model **out, onr_error *err)
+/* `view` is where data lives when it is a model file (its pages are released while decoding), or NULL. */
+static onr_status load_message(const void *data, size_t size, const onr_file_view *view, const char *base_dir,
+                               const char *what, onr_model **out, onr_error *err)
 {
     if (!out)
         return onr_err(err, ONR_E_INVALID_ARG, "onr_model_load: out is NULL");
@@ -569,22 +572,28 @@ static onr_status load_message(const void *data, size_t size, const char *base_d
         return onr_err(err, ONR_E_INVALID_ARG, "onr_model_load_buffer: data is NULL");
     if (size == 0)
         return onr_err(err, ONR_E_PARSE, "%s: empty file, not an ONNX model", what);
-    Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, size, data);
+    onr_pb_alloc alloc;
+    onr_pb_alloc_init(&alloc, view);
+    onr_file_releaser releaser;
+    onr_file_releaser_start(&releaser, view);
+    Onnx__ModelProto *mp = onnx__model_proto__unpack(&alloc.base, size, data);
+    onr_file_releaser_stop(&releaser);
+    onr_file_view_drop(view); /* decoded: the file's bytes are not read again */
     if (!mp)
         return onr_err(err, ONR_E_PARSE, "%s: not an ONNX model (protobuf decoding failed)", what);
     onr_model *m = calloc(1, sizeof *m);
     if (!m) {
-        onnx__model_proto__free_unpacked(mp, NULL);
+        onnx__model_proto__free_unpacked(mp, &alloc.base);
         return onr_err(err, ONR_E_NOMEM, "out of memory");
     }
     onr_status st = ONR_OK;
     if (base_dir && !(m->base_dir = strdup(base_dir)))
         st = onr_err(err, ONR_E_NOMEM, "out of memory");
-    loader L = {.m = m, .mp = mp, .err = err};
+    loader L = {.m = m, .mp = mp, .alloc = &alloc, .err = err};
     if (st == ONR_OK)
         st = build(&L);
     onr_names_free(&L.names);
-    onnx__model_proto__free_unpacked(mp, NULL);
+    onnx__model_proto__free_unpacked(mp, &alloc.base);
     if (st != ONR_OK) {
         onr_model_free(m);
         return st;
@@ -596,26 +605,25 @@ static onr_status load_message(const void *data, size_t size, const char *base_d
 onr_status onr_model_load_buffer(const void *data, size_t size, const char *base_dir, onr_model **out,
                                  onr_error *err)
 {
-    return load_message(data, size, base_dir, "buffer", out, err);
+    return load_message(data, size, NULL, base_dir, "buffer", out, err);
 }
 
 onr_status onr_model_load_file(const char *path, onr_model **out, onr_error *err)
 {
-    void *data;
-    size_t size;
+    onr_file_view view;
     if (!out)
         return onr_err(err, ONR_E_INVALID_ARG, "onr_model_load_file: out is NULL");
     *out = NULL;
-    onr_status st = onr_read_file(path, MAX_MODEL_BYTES, &data, &size, err);
+    onr_status st = onr_file_view_open(path, MAX_MODEL_BYTES, &view, err);
     if (st != ONR_OK)
         return st;
     char *dir = onr_path_dirname(path);
     if (!dir) {
-        free(data);
+        onr_file_view_close(&view);
         return onr_err(err, ONR_E_NOMEM, "out of memory");
     }
-    st = load_message(data, size, dir, path, out, err);
+    st = load_message(view.data, view.size, &view, dir, path, out, err);
     free(dir);
-    free(data);
+    onr_file_view_close(&view);
     return st;
 }

@@ -25,7 +25,7 @@ typedef struct interval {
 
 void onr_plan_release_eager(onr_session *s)
 {
-    for (size_t v = 0; v < s->m->n_values; v++) {
+    for (size_t v = 0; s->eager_bufs && v < s->m->n_values; v++) {
         onr_session_dealloc(s, s->eager_bufs[v]);
         s->eager_bufs[v] = NULL;
     }
@@ -34,9 +34,10 @@ void onr_plan_release_eager(onr_session *s)
 void onr_plan_release(onr_session *s)
 {
     onr_plan_release_eager(s);
-    for (size_t i = 0; i < s->n_folded; i++)
-        onr_session_dealloc(s, s->folded[i]);
-    s->n_folded = 0;
+    for (size_t v = 0; s->folded && v < s->m->n_values; v++) { /* NULL: session_new ran out of memory */
+        onr_session_dealloc(s, s->folded[v]);
+        s->folded[v] = NULL;
+    }
     onr_session_dealloc(s, s->arena);
     s->arena = NULL;
     s->arena_bytes = 0;
@@ -101,11 +102,15 @@ static size_t round_up(size_t n)
     return n > SIZE_MAX - ALIGN ? SIZE_MAX : (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 }
 
-onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, const onr_tensor *t, size_t *bytes,
-                                 onr_error *err)
+uint64_t onr_plan_activation_limit(const onr_session *s)
+{
+    return s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
+}
+
+onr_status onr_plan_check_output(const onr_session *s, const onr_tensor *t, size_t *bytes, onr_error *err)
 {
     char what[160];
-    snprintf(what, sizeof what, "%s: output '%s'", node->label, t->name);
+    snprintf(what, sizeof what, "output '%s'", t->name);
     if (!onr_dtype_known(t->dtype))
         return onr_err(err, ONR_E_INTERNAL, "%s: op did not set a data type", what);
     onr_status st = onr_shape_bytes(t->dtype, t->rank, t->dims, bytes, what, err);
@@ -120,50 +125,25 @@ onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, con
 
 onr_status onr_plan_check_scratch(const onr_session *s, size_t bytes, onr_error *err)
 {
-    uint64_t limit = s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
+    uint64_t limit = onr_plan_activation_limit(s);
     if (bytes > limit)
         return onr_err(err, ONR_E_NOMEM, "%zu bytes of scratch exceed the activation limit of %llu bytes", bytes,
                        (unsigned long long)limit);
     return ONR_OK;
 }
 
-/* Runs node k now and keeps its outputs as constants of this plan. Folded values and the node's scratch
- * count against max_activation_bytes like planned activations (*folded_total accumulates), so a small
- * model of constants cannot make the planner allocate without bound. */
+/* Runs node k now and keeps its outputs as constants of this plan. Folded values count against
+ * max_activation_bytes like planned activations (*folded_total accumulates), so a small model of
+ * constants cannot make the planner allocate without bound. */
 static onr_status fold(onr_session *s, size_t k, size_t *folded_total, onr_error *err)
 {
     const onr_node *node = &s->m->nodes[k];
-    onr_op_ctx *c = &s->pn[k].ctx;
-    onr_status st = ONR_OK;
-    void *scratch = NULL;
-    uint64_t limit = s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
-    if (onr_plan_check_scratch(s, c->scratch_bytes, err) != ONR_OK)
-        return onr_err_prefix(err, "%s", node->label);
-    for (size_t o = 0; o < c->n_out; o++) {
-        if (!c->out[o])
-            continue;
-        size_t bytes;
-        if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
-            return st;
-        if (!onr_add_size(*folded_total, bytes, folded_total) || *folded_total > limit)
-            return onr_err(err, ONR_E_NOMEM,
-                           "%s: output '%s': constants folded at plan time exceed the activation limit of %llu bytes",
-                           node->label, c->out[o]->name, (unsigned long long)limit);
-        void *buf = onr_session_alloc(s, bytes);
-        if (!buf)
-            return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes", node->label, bytes);
-        s->folded[s->n_folded++] = buf;
-        c->out[o]->data = buf;
-        s->known[node->out[o]] = 1;
-    }
-    if (c->scratch_bytes && !(scratch = onr_session_alloc(s, c->scratch_bytes)))
-        return onr_err(err, ONR_E_NOMEM, "%s: cannot allocate %zu bytes of scratch", node->label, c->scratch_bytes);
-    c->scratch = scratch;
-    st = node->def->run(c, err);
-    c->scratch = NULL;
-    onr_session_dealloc(s, scratch);
+    onr_status st = onr_node_exec(s, k, s->folded, folded_total, ONR_CALL_FOLDING, err);
     if (st != ONR_OK)
         return onr_err_prefix(err, "%s", node->label);
+    for (size_t o = 0; o < node->n_out; o++)
+        if (s->pn[k].ctx.out[o])
+            s->known[node->out[o]] = 1;
     s->pn[k].folded = 1;
     return ONR_OK;
 }
@@ -178,12 +158,10 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
 
     for (size_t k = 0; k < m->n_nodes; k++)
         n_outputs_total += m->nodes[k].n_out;
-    free(s->folded);
-    s->folded = calloc(n_outputs_total + 1, sizeof *s->folded);
     iv = calloc(n_outputs_total + m->n_nodes + 1, sizeof *iv);
     int *iv_of = malloc((m->n_values + 1) * sizeof *iv_of);          /* value -> its interval, -1 */
     int *alias_root = malloc((m->n_values + 1) * sizeof *alias_root); /* value -> value it aliases, -1 */
-    if (!s->folded || !iv || !iv_of || !alias_root) {
+    if (!iv || !iv_of || !alias_root) {
         free(iv);
         free(iv_of);
         free(alias_root);
@@ -265,8 +243,10 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
             if (!c->out[o])
                 continue;
             size_t bytes;
-            if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
+            if ((st = onr_plan_check_output(s, c->out[o], &bytes, err)) != ONR_OK) {
+                onr_err_prefix(err, "%s", node->label);
                 goto fail;
+            }
             int v = node->out[o];
             size_t last = s->opt.keep_values ? m->n_nodes : s->last_use[v] > k ? s->last_use[v] : k;
             int v0 = node->n_in ? node->in[0] : -1;
@@ -294,7 +274,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
     }
 
     size_t total = place(iv, n_iv);
-    uint64_t limit = s->opt.max_activation_bytes ? s->opt.max_activation_bytes : DEFAULT_MAX_ACTIVATION_BYTES;
+    uint64_t limit = onr_plan_activation_limit(s);
     if (total == SIZE_MAX || total > limit) {
         st = onr_err(err, ONR_E_NOMEM, "activations need %zu bytes, over the limit of %llu bytes", total,
                      (unsigned long long)limit);

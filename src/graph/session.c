@@ -85,6 +85,7 @@ onr_status onr_session_new(const onr_model *m, const onr_options *opt, onr_sessi
     s->known = calloc(m->n_values + 1, 1);
     s->shape_known = calloc(m->n_values + 1, 1);
     s->eager_bufs = calloc(m->n_values + 1, sizeof *s->eager_bufs);
+    s->folded = calloc(m->n_values + 1, sizeof *s->folded);
     s->pn = calloc(m->n_nodes + 1, sizeof *s->pn);
     s->in_ptrs = calloc(slots_in + 1, sizeof *s->in_ptrs);
     s->out_ptrs = calloc(slots_out + 1, sizeof *s->out_ptrs);
@@ -93,7 +94,7 @@ onr_status onr_session_new(const onr_model *m, const onr_options *opt, onr_sessi
         s->profile_ns = calloc(m->n_nodes + 1, sizeof *s->profile_ns);
     if (s->opt.threads > 1)
         s->pool = onr_threadpool_new(s->opt.threads);
-    if (!s->last_use || !s->needed || !s->in_shapes || !s->vals || !s->known || !s->shape_known || !s->eager_bufs || !s->pn || !s->in_ptrs ||
+    if (!s->last_use || !s->needed || !s->in_shapes || !s->vals || !s->known || !s->shape_known || !s->eager_bufs || !s->folded || !s->pn || !s->in_ptrs ||
         !s->out_ptrs || !s->dump || (s->opt.profile && !s->profile_ns) || (s->opt.threads > 1 && !s->pool)) {
         onr_session_free(s);
         return onr_err(err, ONR_E_NOMEM, "out of memory creating a session");
@@ -179,36 +180,16 @@ static uint64_t now_ns(void)
  * allocate its outputs and scratch for this run only. */
 static onr_status run_eager(onr_session *s, size_t k, onr_error *err)
 {
-    const onr_node *node = &s->m->nodes[k];
     onr_op_ctx *c = &s->pn[k].ctx;
     c->scratch_bytes = 0;
-    onr_status st = node->def->infer(c, err);
+    c->when = ONR_CALL_EAGER;
+    onr_status st = s->m->nodes[k].def->infer(c, err);
+    c->when = ONR_CALL_USUAL;
     if (st == ONR_E_NEEDS_DATA)
         return onr_err(err, ONR_E_INTERNAL, "input data still missing at run time");
     if (st != ONR_OK)
         return st;
-    for (size_t o = 0; o < c->n_out; o++) {
-        if (!c->out[o])
-            continue;
-        size_t bytes;
-        if ((st = onr_plan_check_output(s, node, c->out[o], &bytes, err)) != ONR_OK)
-            return st;
-        int v = node->out[o];
-        onr_session_dealloc(s, s->eager_bufs[v]);
-        if (!(s->eager_bufs[v] = onr_session_alloc(s, bytes)))
-            return onr_err(err, ONR_E_NOMEM, "output '%s': cannot allocate %zu bytes", c->out[o]->name, bytes);
-        c->out[o]->data = s->eager_bufs[v];
-    }
-    void *scratch = NULL;
-    if ((st = onr_plan_check_scratch(s, c->scratch_bytes, err)) != ONR_OK)
-        return st;
-    if (c->scratch_bytes && !(scratch = onr_session_alloc(s, c->scratch_bytes)))
-        return onr_err(err, ONR_E_NOMEM, "cannot allocate %zu bytes of scratch", c->scratch_bytes);
-    c->scratch = scratch;
-    st = node->def->run(c, err);
-    c->scratch = NULL;
-    onr_session_dealloc(s, scratch);
-    return st;
+    return onr_node_exec(s, k, s->eager_bufs, NULL, ONR_CALL_USUAL, err);
 }
 
 onr_status onr_session_run(onr_session *s, const onr_tensor *in, size_t n_in, const char *const *out_names,

@@ -30,8 +30,7 @@ struct onr_session {
     onr_tensor **out_ptrs;      /* storage behind every ctx.out */
     void *arena;                /* activations and scratch */
     size_t arena_bytes;
-    void **folded;              /* buffers of folded values, owned */
-    size_t n_folded;
+    void **folded;              /* per value: buffer of a folded node's output, owned, NULL otherwise */
     onr_tensor *dump;           /* onr_session_values storage */
     size_t n_dump;
     uint64_t *profile_ns;
@@ -40,13 +39,20 @@ struct onr_session {
 /* plan.c: (re)plans for the input shapes in s->in_shapes. On failure the session is left unplanned. */
 onr_status onr_plan_build(onr_session *s, onr_error *err);
 void onr_plan_release(onr_session *s);
-/* Checks an output an op's infer produced (type set, size computable, within limits): bytes out. */
-onr_status onr_plan_check_output(const onr_session *s, const onr_node *node, const onr_tensor *t, size_t *bytes,
-                                 onr_error *err);
+/* Checks an output an op's infer produced (type set, size computable, within limits): bytes out. The
+ * caller prefixes the node (so do the two below and onr_node_exec). */
+onr_status onr_plan_check_output(const onr_session *s, const onr_tensor *t, size_t *bytes, onr_error *err);
 /* Fails (ONR_E_NOMEM) when a node asks for more scratch than max_activation_bytes (folded and eager nodes;
- * planned scratch is counted in the arena). The caller prefixes the node. */
+ * planned scratch is counted in the arena). */
 onr_status onr_plan_check_scratch(const onr_session *s, size_t bytes, onr_error *err);
-/* Frees the buffers of eager values (all of them, or only those whose last reader is node k). */
+/* max_activation_bytes, or its default when 0. */
+uint64_t onr_plan_activation_limit(const onr_session *s);
+/* exec.c: runs node k (already inferred) outside the arena: checks and allocates each requested output
+ * into bufs[value] (freeing what was there) and its scratch, then runs it with ctx.when = `when`. With
+ * `budget`, the output bytes accumulate there and must stay within onr_plan_activation_limit (plan-time
+ * constants). */
+onr_status onr_node_exec(onr_session *s, size_t k, void **bufs, size_t *budget, onr_call_time when, onr_error *err);
+/* Frees the buffers of all eager values. */
 void onr_plan_release_eager(onr_session *s);
 
 /* Session memory goes through the embedder's allocator when one is set. */

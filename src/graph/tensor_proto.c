@@ -12,6 +12,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/shape.h"
+#include "graph/pb_alloc.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "onnxrun reads raw_data as little-endian and needs a little-endian host"
@@ -122,12 +123,17 @@ static onr_status count_mismatch(onr_error *err, const char *what, const char *f
     return onr_err(err, ONR_E_INVALID_MODEL, "%s: %s holds %zu elements, shape needs %zu", what, field, got, want);
 }
 
-onr_status onr_tensor_from_proto(const Onnx__TensorProto *tp, const char *base_dir, const char *what,
-                                 onr_tensor **out, onr_error *err)
+/* What a TensorProto holds, checked against its dims before anything is allocated, so a lying header
+ * cannot make us allocate. */
+typedef struct proto_shape {
+    onr_dtype dtype;
+    size_t count, bytes;
+    int external; /* data_location EXTERNAL */
+    int raw;      /* data in raw_data (else in the typed field of dtype) */
+} proto_shape;
+
+static onr_status check_proto(const Onnx__TensorProto *tp, const char *what, proto_shape *ps, onr_error *err)
 {
-    *out = NULL;
-    if (!what)
-        what = "tensor";
     if (tp->n_dims > ONR_MAX_RANK)
         return onr_err(err, ONR_E_UNSUPPORTED, "%s: rank %zu exceeds the maximum %d", what, tp->n_dims, ONR_MAX_RANK);
     int dt = tp->has_data_type ? tp->data_type : 0;
@@ -146,47 +152,46 @@ onr_status onr_tensor_from_proto(const Onnx__TensorProto *tp, const char *base_d
     if (st != ONR_OK)
         return st;
     onr_shape_count((int32_t)tp->n_dims, tp->dims, &count, what, err);
-
-    int external = tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
-    /* Check the source before allocating, so a lying header cannot make us allocate. */
-    if (!external) {
-        if (tp->has_raw_data && (tp->raw_data.len > 0 || count == 0)) {
-            if (tp->raw_data.len != bytes)
-                return onr_err(err, ONR_E_INVALID_MODEL, "%s: raw_data has %zu bytes, shape needs %zu", what,
-                               tp->raw_data.len, bytes);
-        } else if (dtype == ONR_DTYPE_FLOAT) {
-            if (tp->n_float_data != count)
-                return count_mismatch(err, what, "float_data", tp->n_float_data, count);
-        } else if (stored_in_int32_data(dtype)) {
-            if (tp->n_int32_data != count)
-                return count_mismatch(err, what, "int32_data", tp->n_int32_data, count);
-        } else if (dtype == ONR_DTYPE_INT64) {
-            if (tp->n_int64_data != count)
-                return count_mismatch(err, what, "int64_data", tp->n_int64_data, count);
-        } else if (dtype == ONR_DTYPE_DOUBLE) {
-            if (tp->n_double_data != count)
-                return count_mismatch(err, what, "double_data", tp->n_double_data, count);
-        } else if (dtype == ONR_DTYPE_UINT32 || dtype == ONR_DTYPE_UINT64) {
-            if (tp->n_uint64_data != count)
-                return count_mismatch(err, what, "uint64_data", tp->n_uint64_data, count);
-        }
+    ps->dtype = dtype;
+    ps->count = count;
+    ps->bytes = bytes;
+    ps->external = tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+    ps->raw = !ps->external && tp->has_raw_data && (tp->raw_data.len > 0 || count == 0);
+    if (ps->external)
+        return ONR_OK;
+    if (ps->raw) {
+        if (tp->raw_data.len != bytes)
+            return onr_err(err, ONR_E_INVALID_MODEL, "%s: raw_data has %zu bytes, shape needs %zu", what,
+                           tp->raw_data.len, bytes);
+    } else if (dtype == ONR_DTYPE_FLOAT) {
+        if (tp->n_float_data != count)
+            return count_mismatch(err, what, "float_data", tp->n_float_data, count);
+    } else if (stored_in_int32_data(dtype)) {
+        if (tp->n_int32_data != count)
+            return count_mismatch(err, what, "int32_data", tp->n_int32_data, count);
+    } else if (dtype == ONR_DTYPE_INT64) {
+        if (tp->n_int64_data != count)
+            return count_mismatch(err, what, "int64_data", tp->n_int64_data, count);
+    } else if (dtype == ONR_DTYPE_DOUBLE) {
+        if (tp->n_double_data != count)
+            return count_mismatch(err, what, "double_data", tp->n_double_data, count);
+    } else if (dtype == ONR_DTYPE_UINT32 || dtype == ONR_DTYPE_UINT64) {
+        if (tp->n_uint64_data != count)
+            return count_mismatch(err, what, "uint64_data", tp->n_uint64_data, count);
     }
+    return ONR_OK;
+}
 
-    FILE *ext = NULL;
-    if (external && (st = open_external(tp, base_dir, what, bytes, &ext, err)) != ONR_OK)
-        return st;
-    onr_tensor *t;
-    st = onr_tensor_new(dtype, (int32_t)tp->n_dims, tp->dims, tp->name, &t, err);
-    if (st != ONR_OK) {
-        if (ext)
-            fclose(ext);
-        return st;
-    }
-    if (external) {
+/* Copies the checked data of tp into t->data (t allocated for ps). */
+static onr_status fill(const Onnx__TensorProto *tp, const proto_shape *ps, FILE *ext, const char *what,
+                       onr_tensor *t, onr_error *err)
+{
+    onr_dtype dtype = ps->dtype;
+    size_t count = ps->count, bytes = ps->bytes;
+    if (ps->external) {
         if (bytes && fread(t->data, 1, bytes, ext) != bytes)
-            st = onr_err(err, ONR_E_IO, "%s: cannot read external data '%s'", what, external_value(tp, "location"));
-        fclose(ext);
-    } else if (tp->has_raw_data && (tp->raw_data.len > 0 || count == 0)) {
+            return onr_err(err, ONR_E_IO, "%s: cannot read external data '%s'", what, external_value(tp, "location"));
+    } else if (ps->raw) {
         if (bytes)
             memcpy(t->data, tp->raw_data.data, bytes);
     } else if (dtype == ONR_DTYPE_FLOAT) {
@@ -217,12 +222,128 @@ onr_status onr_tensor_from_proto(const Onnx__TensorProto *tp, const char *base_d
         if (count)
             memcpy(t->data, tp->uint64_data, bytes);
     }
+    return ONR_OK;
+}
+
+static onr_status convert(const Onnx__TensorProto *tp, const proto_shape *ps, const char *base_dir, const char *what,
+                          onr_tensor **out, onr_error *err)
+{
+    FILE *ext = NULL;
+    onr_status st;
+    if (ps->external && (st = open_external(tp, base_dir, what, ps->bytes, &ext, err)) != ONR_OK)
+        return st;
+    onr_tensor *t = NULL;
+    st = onr_tensor_new(ps->dtype, (int32_t)tp->n_dims, tp->dims, tp->name, &t, err);
+    if (st == ONR_OK)
+        st = fill(tp, ps, ext, what, t, err);
+    if (ext)
+        fclose(ext);
     if (st != ONR_OK) {
         onr_tensor_free(t);
         return st;
     }
     *out = t;
     return ONR_OK;
+}
+
+onr_status onr_tensor_from_proto(const Onnx__TensorProto *tp, const char *base_dir, const char *what,
+                                 onr_tensor **out, onr_error *err)
+{
+    *out = NULL;
+    proto_shape ps = {.count = 0};
+    if (!what)
+        what = "tensor";
+    onr_status st = check_proto(tp, what, &ps, err);
+    return st != ONR_OK ? st : convert(tp, &ps, base_dir, what, out, err);
+}
+
+/* The block the data of tp is stored in element for element as the tensor stores it (raw_data, or a
+ * typed field of the same element size), detached from tp when `detach`; NULL if none. */
+static void *as_is_block(Onnx__TensorProto *tp, const proto_shape *ps, int detach)
+{
+    void *b = NULL;
+    if (ps->raw) {
+        b = tp->raw_data.data;
+        if (detach) {
+            tp->raw_data.data = NULL;
+            tp->raw_data.len = 0;
+        }
+    } else if (ps->dtype == ONR_DTYPE_FLOAT) {
+        b = tp->float_data;
+        if (detach) {
+            tp->float_data = NULL;
+            tp->n_float_data = 0;
+        }
+    } else if (ps->dtype == ONR_DTYPE_INT32) {
+        b = tp->int32_data;
+        if (detach) {
+            tp->int32_data = NULL;
+            tp->n_int32_data = 0;
+        }
+    } else if (ps->dtype == ONR_DTYPE_INT64) {
+        b = tp->int64_data;
+        if (detach) {
+            tp->int64_data = NULL;
+            tp->n_int64_data = 0;
+        }
+    } else if (ps->dtype == ONR_DTYPE_DOUBLE) {
+        b = tp->double_data;
+        if (detach) {
+            tp->double_data = NULL;
+            tp->n_double_data = 0;
+        }
+    } else if (ps->dtype == ONR_DTYPE_UINT64) {
+        b = tp->uint64_data;
+        if (detach) {
+            tp->uint64_data = NULL;
+            tp->n_uint64_data = 0;
+        }
+    }
+    return b;
+}
+
+/* Frees whichever data field tp still holds (the one the data came from). */
+static void release_data(Onnx__TensorProto *tp, onr_pb_alloc *alloc)
+{
+    void *b;
+#define RELEASE(field, n)                   \
+    b = tp->field;                         \
+    tp->field = NULL;                      \
+    tp->n = 0;                             \
+    onr_pb_alloc_release(alloc, b)
+    RELEASE(raw_data.data, raw_data.len);
+    RELEASE(float_data, n_float_data);
+    RELEASE(int32_data, n_int32_data);
+    RELEASE(int64_data, n_int64_data);
+    RELEASE(double_data, n_double_data);
+    RELEASE(uint64_data, n_uint64_data);
+#undef RELEASE
+}
+
+onr_status onr_tensor_take_proto(Onnx__TensorProto *tp, onr_pb_alloc *alloc, const char *base_dir,
+                                 const char *what, onr_tensor **out, onr_error *err)
+{
+    *out = NULL;
+    proto_shape ps = {.count = 0};
+    if (!what)
+        what = "tensor";
+    onr_status st = check_proto(tp, what, &ps, err);
+    if (st != ONR_OK)
+        return st;
+    onr_tensor *t = ps.external ? NULL : onr_pb_alloc_adopt(as_is_block(tp, &ps, 0), ps.bytes);
+    if (t) {
+        as_is_block(tp, &ps, 1);
+        t->dtype = ps.dtype;
+        t->rank = (int32_t)tp->n_dims;
+        for (size_t i = 0; i < tp->n_dims; i++)
+            t->dims[i] = tp->dims[i];
+        *out = t;
+        return ONR_OK;
+    }
+    st = convert(tp, &ps, base_dir, what, out, err);
+    if (st == ONR_OK)
+        release_data(tp, alloc); /* converted: the decoded copy is not needed any more */
+    return st;
 }
 
 void onr_tensor_to_proto(const onr_tensor *t, Onnx__TensorProto *tp, int64_t *dims_storage)

@@ -10,7 +10,8 @@
  *
  * Float paths, chosen per call from the shapes:
  *  - 1x1 kernel, stride 1, no padding: Y_g = W_g (M/g x C/g) * X_g (C/g x D): one GEMM, no copy;
- *  - depthwise-like (C/group == 1 and few outputs per group): direct per-tap accumulation
+ *  - depthwise-like (C/group == 1 and few outputs per group): 2-D goes to conv_depthwise.c (row
+ *    kernel, interior taps summed in registers); other ranks and double: direct per-tap accumulation
  *    y += w[tap] * shifted x, one output plane per parallel item;
  *  - otherwise im2col + GEMM: columns of (C/g * k1*..*kn) x P for a block of P output positions
  *    (bounded so the scratch stays a few MiB), then Y_g[:, block] = W_g * col.
@@ -19,6 +20,7 @@
 
 #include "core/shape.h"
 #include "ops/attr.h"
+#include "ops/conv_depthwise.h"
 #include "ops/im2col.h"
 #include "ops/op.h"
 #include "ops/pool_geometry.h"
@@ -44,7 +46,7 @@ static onr_status conv_parse(const onr_node_desc *node, void *params, onr_error 
     return st;
 }
 
-typedef enum conv_path { PATH_IM2COL, PATH_1X1, PATH_DIRECT } conv_path;
+typedef enum conv_path { PATH_IM2COL, PATH_1X1, PATH_DIRECT, PATH_DEPTHWISE } conv_path;
 
 /* Everything run needs, recomputed identically by infer and run from shapes alone. */
 typedef struct conv_plan {
@@ -117,7 +119,9 @@ static onr_status make_plan(const onr_op_ctx *c, conv_plan *P, onr_error *err)
     size_t es = onr_dtype_size(x->dtype), table = onr_taps_table_len(&P->g) * sizeof(int64_t);
     P->table_bytes = (table + 63) & ~(size_t)63;
     P->chunk = 0;
-    if (x->dtype != ONR_DTYPE_FLOAT || (P->cin_g == 1 && P->cout_g < 8) || P->kdim == 0)
+    if (x->dtype == ONR_DTYPE_FLOAT && n == 2 && P->cin_g == 1 && P->cout_g < 8 && P->kdim > 0)
+        P->path = PATH_DEPTHWISE;
+    else if (x->dtype != ONR_DTYPE_FLOAT || (P->cin_g == 1 && P->cout_g < 8) || P->kdim == 0)
         P->path = PATH_DIRECT;
     else if (unit)
         P->path = PATH_1X1;
@@ -196,6 +200,43 @@ static void im2col_seg(void *arg, size_t pos, int64_t other, size_t len, int64_t
     }
 }
 
+/* One col row of a 2-D conv (the common case, without the generic walker's per-run calls): output
+ * row by output row, the columns where tap (jh, jw) lands inside X are copied, the rest zeroed. The
+ * tap tables give, per axis and tap, the interval [lo, hi) of valid outputs and the input index src
+ * at lo (im2col.h). */
+static void im2col_row_2d(const onr_taps *t, const float *x, size_t jh, size_t jw, size_t p0, size_t p1, float *dst)
+{
+    const int64_t OW = t->pos[1], W = t->other[1], sh = t->stride[0], sw = t->stride[1];
+    const int64_t lo_h = t->lo[0][jh], hi_h = t->hi[0][jh], src_h = t->src[0][jh];
+    const int64_t lo_w = t->lo[1][jw], hi_w = t->hi[1][jw], src_w = t->src[1][jw];
+    size_t p = p0;
+    while (p < p1) {
+        int64_t oh = (int64_t)(p / (size_t)OW), a = (int64_t)(p % (size_t)OW);
+        int64_t b = a + (int64_t)(p1 - p) < OW ? a + (int64_t)(p1 - p) : OW;
+        float *d = dst + (p - p0);
+        if (oh < lo_h || oh >= hi_h) {
+            memset(d, 0, (size_t)(b - a) * sizeof *d);
+        } else {
+            const float *xr = x + (src_h + (oh - lo_h) * sh) * W;
+            int64_t va = a > lo_w ? a : lo_w, vb = b < hi_w ? b : hi_w;
+            if (va >= vb) {
+                memset(d, 0, (size_t)(b - a) * sizeof *d);
+            } else {
+                memset(d, 0, (size_t)(va - a) * sizeof *d);
+                const float *xs = xr + src_w + (va - lo_w) * sw;
+                float *dv = d + (va - a);
+                if (sw == 1)
+                    memcpy(dv, xs, (size_t)(vb - va) * sizeof *dv);
+                else
+                    for (int64_t i = 0; i < vb - va; i++)
+                        dv[i] = xs[i * sw];
+                memset(d + (vb - a), 0, (size_t)(b - vb) * sizeof *d);
+            }
+        }
+        p += (size_t)(b - a);
+    }
+}
+
 /* Rows [begin, end) of the column block: row r = (input channel, kernel tap), as W's rows are laid out. */
 static void im2col_rows(void *arg, size_t begin, size_t end)
 {
@@ -205,6 +246,11 @@ static void im2col_rows(void *arg, size_t begin, size_t end)
     int64_t j[ONR_POOL_MAX_SPATIAL];
     for (size_t r = begin; r < end; r++) {
         size_t ic = r / P->ksize;
+        if (J->taps->n == 2) {
+            size_t tap = r % P->ksize, kw = (size_t)J->taps->kernel[1];
+            im2col_row_2d(J->taps, J->xg + ic * P->in_sp, tap / kw, tap % kw, J->p0, J->p1, J->col + r * width);
+            continue;
+        }
         onr_taps_decode(J->taps, r % P->ksize, j);
         seg_copy s = {J->xg + ic * P->in_sp, J->col + r * width};
         onr_taps_walk(J->taps, j, J->p0, J->p1, im2col_seg, &s);
@@ -356,6 +402,10 @@ static onr_status conv_run(onr_op_ctx *c, onr_error *err)
     if (P.path == PATH_DIRECT) {
         onr_parallel_for(c->pool, planes, 1, c->in[0]->dtype == ONR_DTYPE_FLOAT ? conv_direct_f32 : conv_direct_f64,
                          &J);
+        return ONR_OK;
+    }
+    if (P.path == PATH_DEPTHWISE) {
+        onr_conv_depthwise2d_f32(c->pool, &P.g, P.batch, P.cin, P.cout, J.x, J.w, J.bias, J.y);
         return ONR_OK;
     }
     if (P.path == PATH_1X1)

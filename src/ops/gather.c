@@ -2,8 +2,8 @@
  *
  * Indices are int32 or int64; negative ones count from the back of the axis (spelled out from
  * opset 11, and what every runtime does before). An index outside [-d, d-1] is an error, never a read
- * out of bounds: at plan time, for indices the model holds, it is an invalid model; at run time, for
- * indices computed from the inputs, it is an invalid argument. Rows are copied by byte size, so every
+ * out of bounds: while planning, for indices the model holds, it is an invalid model; during a run
+ * (eager infer included), for indices computed from the inputs, an invalid argument (onr_data_fault). Rows are copied by byte size, so every
  * dtype works. */
 #include <string.h>
 
@@ -26,27 +26,14 @@ static onr_status gather_parse(const onr_node_desc *node, void *params, onr_erro
     return st;
 }
 
-static int64_t index_at(const onr_tensor *t, size_t i)
-{
-    if (t->dtype == ONR_DTYPE_INT64) {
-        int64_t v;
-        memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
-        return v;
-    }
-    int32_t v;
-    memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
-    return v;
-}
-
 /* Checks every index against the axis size d. */
 static onr_status check_indices(const onr_tensor *idx, int64_t d, onr_status code, onr_error *err)
 {
     size_t n = onr_tensor_count(idx);
     for (size_t i = 0; i < n; i++) {
-        int64_t v = index_at(idx, i);
+        int64_t v = onr_int_at(idx, i);
         if (v < -d || v >= d)
-            return onr_err(err, code, "indices[%zu] = %lld is outside [%lld, %lld] (axis size %lld)", i,
-                           (long long)v, (long long)-d, (long long)(d - 1), (long long)d);
+            return onr_bad_index(err, code, i, v, d);
     }
     return ONR_OK;
 }
@@ -68,7 +55,7 @@ static onr_status gather_infer(onr_op_ctx *c, onr_error *err)
     if (r > ONR_MAX_RANK)
         return onr_err(err, ONR_E_UNSUPPORTED, "output rank %d is above the limit %d", (int)r, ONR_MAX_RANK);
     if (idx->data) {
-        st = check_indices(idx, x->dims[axis], ONR_E_INVALID_MODEL, err);
+        st = check_indices(idx, x->dims[axis], onr_data_fault(c, false), err);
         if (st != ONR_OK)
             return st;
     }
@@ -106,7 +93,7 @@ static void gather_rows(void *arg, size_t begin, size_t end)
     /* Row r of the output is (outer i = r / n_idx, index j = r % n_idx). */
     for (size_t r = begin; r < end; r++) {
         size_t i = r / g->n_idx, j = r % g->n_idx;
-        int64_t v = index_at(g->idx, j);
+        int64_t v = onr_int_at(g->idx, j);
         if (v < 0)
             v += (int64_t)g->axis_dim;
         memcpy(g->dst + r * g->block, g->src + (i * g->axis_dim + (size_t)v) * g->block, g->block);
@@ -118,7 +105,7 @@ static onr_status gather_run(onr_op_ctx *c, onr_error *err)
     const gather_params *p = c->params;
     const onr_tensor *x = c->in[0], *idx = c->in[1];
     int64_t axis = p->axis < 0 ? p->axis + x->rank : p->axis;
-    onr_status st = check_indices(idx, x->dims[axis], ONR_E_INVALID_ARG, err);
+    onr_status st = check_indices(idx, x->dims[axis], onr_data_fault(c, true), err);
     if (st != ONR_OK)
         return st;
     size_t outer = 1, inner = 1;

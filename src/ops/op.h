@@ -68,7 +68,18 @@ typedef struct onr_node_desc {
  *        scratch memory. An op whose output shape depends on an input whose data is NULL fails with
  *        ONR_E_UNSUPPORTED naming that input.
  * run:   out[i]->data is allocated with exactly the inferred shape; scratch is scratch_bytes long. run
- *        does no validation infer already did and never allocates on the hot path. */
+ *        does no validation infer already did and never allocates on the hot path.
+ * when:  which of the two moments the hook runs in (see onr_call_time); ops read it through
+ *        onr_data_fault() only. */
+
+/* When a hook is called. The usual calls are the zero value, so a context built by hand (tests) means
+ * them: infer while planning, run during onr_session_run. The engine marks the two others. */
+typedef enum onr_call_time {
+    ONR_CALL_USUAL = 0,
+    ONR_CALL_FOLDING,   /* run while planning: the node is folded, its inputs came with the model */
+    ONR_CALL_EAGER,     /* infer during onr_session_run: its inputs hold run-time data */
+} onr_call_time;
+
 typedef struct onr_op_ctx {
     const void *params;
     int64_t opset;
@@ -79,7 +90,18 @@ typedef struct onr_op_ctx {
     onr_threadpool *pool;
     void *scratch;
     size_t scratch_bytes;
+    onr_call_time when;
 } onr_op_ctx;
+
+/* The status for a bad value found in an input's data (an index out of range...): a value known while
+ * planning came with the model (ONR_E_INVALID_MODEL, reported at session creation); one seen during a
+ * run was computed from the caller's inputs (ONR_E_INVALID_ARG). `in_run`: the caller is the run hook
+ * (else infer). */
+static inline onr_status onr_data_fault(const onr_op_ctx *c, bool in_run)
+{
+    bool planning = in_run ? c->when == ONR_CALL_FOLDING : c->when != ONR_CALL_EAGER;
+    return planning ? ONR_E_INVALID_MODEL : ONR_E_INVALID_ARG;
+}
 
 #define ONR_VARIADIC INT_MAX
 

@@ -401,8 +401,8 @@ FN static bool NAME(pool2d_flat)(const onr_pool_geom *g, bool is_max, bool cip, 
     const onr_pool_axis *ah = &g->ax[0], *aw = &g->ax[1];
     const int64_t H = ah->in, W = aw->in, n = H * W;
     if (ah->stride != 1 || aw->stride != 1 || ah->out != H || aw->out != W || n > FLAT_MAX || n < VW ||
-        ah->pad_begin >= ah->kernel || aw->pad_begin >= aw->kernel)
-        return false;
+        ah->pad_begin >= ah->kernel || aw->pad_begin >= aw->kernel || aw->kernel > FLAT_PAD)
+        return false; /* kernel <= FLAT_PAD: the horizontal taps v[j - pL .. j + pR] stay in v's padding */
     float v[FLAT_MAX + 2 * FLAT_PAD], scale[FLAT_MAX + FLAT_PAD];
     int32_t colidx[FLAT_MAX + FLAT_PAD];
     memset(v, 0, sizeof v); /* the masked taps before the first and after the last row read here */

@@ -7,8 +7,8 @@
  *   ScatterND (11-22)       out = data, then the slices data[indices[j, :]] (reduction)= updates[j, ...]
  * reduction (ScatterElements/ScatterND 16+: none, add, mul; 18+: max, min) combines with the value
  * already in the output, in index order. Indices are int32 or int64; negative ones count from the back
- * of their axis. An index out of range fails the run with ONR_E_INVALID_ARG naming its position, never
- * reads or writes out of bounds. Elements move by byte size, so every dtype works; reductions are typed
+ * of their axis. An index out of range fails the run naming its position (ONR_E_INVALID_ARG, or
+ * ONR_E_INVALID_MODEL when folded at plan time: onr_data_fault), never reads or writes out of bounds. Elements move by byte size, so every dtype works; reductions are typed
  * (all numeric types, and bool for none). */
 #include <string.h>
 
@@ -26,18 +26,6 @@ typedef struct sg_params {
     int reduction;
 } sg_params;
 
-static int64_t index_at(const onr_tensor *t, size_t i)
-{
-    if (t->dtype == ONR_DTYPE_INT64) {
-        int64_t v;
-        memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
-        return v;
-    }
-    int32_t v;
-    memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
-    return v;
-}
-
 /* Resolves a possibly negative index against an axis of size d; false when outside [-d, d-1]. */
 static bool resolve(int64_t v, int64_t d, size_t *out)
 {
@@ -45,12 +33,6 @@ static bool resolve(int64_t v, int64_t d, size_t *out)
         return false;
     *out = (size_t)(v < 0 ? v + d : v);
     return true;
-}
-
-static onr_status bad_index(onr_error *err, size_t pos, int64_t v, int64_t d)
-{
-    return onr_err(err, ONR_E_INVALID_ARG, "indices[%zu] = %lld is outside [%lld, %lld] (axis size %lld)", pos,
-                   (long long)v, (long long)-d, (long long)(d - 1), (long long)d);
 }
 
 static onr_status check_index_type(const onr_tensor *idx, onr_error *err)
@@ -240,9 +222,9 @@ static onr_status gather_elements_run(onr_op_ctx *c, onr_error *err)
     elem_walk w;
     elem_init(&w, idx, data, axis);
     for (size_t i = 0; i < n; i++, elem_next(&w)) {
-        int64_t v = index_at(idx, i);
+        int64_t v = onr_int_at(idx, i);
         if (!resolve(v, data->dims[axis], &at))
-            return bad_index(err, i, v, data->dims[axis]);
+            return onr_bad_index(err, onr_data_fault(c, true), i, v, data->dims[axis]);
         memcpy(dst + i * es, src + (w.off + at * (size_t)st[axis]) * es, es);
     }
     return ONR_OK;
@@ -286,9 +268,9 @@ static onr_status scatter_elements_run(onr_op_ctx *c, onr_error *err)
     elem_walk w;
     elem_init(&w, idx, data, axis);
     for (size_t i = 0; i < n; i++, elem_next(&w)) {
-        int64_t v = index_at(idx, i);
+        int64_t v = onr_int_at(idx, i);
         if (!resolve(v, data->dims[axis], &at))
-            return bad_index(err, i, v, data->dims[axis]);
+            return onr_bad_index(err, onr_data_fault(c, true), i, v, data->dims[axis]);
         put(data->dtype, es, p->reduction, dst + (w.off + at * (size_t)st[axis]) * es, u + i * es, 1);
     }
     return ONR_OK;
@@ -312,14 +294,14 @@ const onr_op_def onr_op_scatter = {
 
 /* Offset (in elements of data) of the slice named by the k index values at `pos` of indices, within
  * the batch's block of data starting at axis b; fails naming the position. */
-static onr_status nd_offset(const onr_tensor *data, const onr_tensor *idx, size_t pos, size_t k, int64_t b,
-                            const int64_t *st, size_t *off, onr_error *err)
+static onr_status nd_offset(const onr_op_ctx *c, const onr_tensor *data, const onr_tensor *idx, size_t pos, size_t k,
+                            int64_t b, const int64_t *st, size_t *off, onr_error *err)
 {
     size_t o = 0, at;
     for (size_t j = 0; j < k; j++) {
-        int64_t v = index_at(idx, pos + j), d = data->dims[b + (int64_t)j];
+        int64_t v = onr_int_at(idx, pos + j), d = data->dims[b + (int64_t)j];
         if (!resolve(v, d, &at))
-            return bad_index(err, pos + j, v, d);
+            return onr_bad_index(err, onr_data_fault(c, true), pos + j, v, d);
         o += at * (size_t)st[b + (int64_t)j];
     }
     *off = o;
@@ -402,7 +384,7 @@ static onr_status gather_nd_run(onr_op_ctx *c, onr_error *err)
     for (size_t bi = 0; bi < g.batches; bi++) {
         for (size_t t = 0; t < g.tuples; t++) {
             size_t tuple = bi * g.tuples + t, off = 0;
-            onr_status st = nd_offset(data, idx, tuple * g.k, g.k, g.b, g.st, &off, err);
+            onr_status st = nd_offset(c, data, idx, tuple * g.k, g.k, g.b, g.st, &off, err);
             if (st != ONR_OK)
                 return st;
             if (g.slice)
@@ -464,7 +446,7 @@ static onr_status scatter_nd_run(onr_op_ctx *c, onr_error *err)
         memcpy(dst, data->data, onr_tensor_bytes(data));
     for (size_t t = 0; t < g.tuples; t++) {
         size_t off = 0;
-        onr_status st = nd_offset(data, idx, t * g.k, g.k, 0, g.st, &off, err);
+        onr_status st = nd_offset(c, data, idx, t * g.k, g.k, 0, g.st, &off, err);
         if (st != ONR_OK)
             return st;
         if (g.slice)

@@ -9,10 +9,14 @@
  *   Sizes: MR x NR = 4 x 8 fills 8 of the 16 SSE registers; the A block (MC x KC, 32 KiB) and the B
  *   panel (KC x NR, 8 KiB) are the stack buffers and stay in L1/L2.
  *   Packing makes transposed and untransposed operands look the same to the micro-kernel.
- * m == 1 (a batch-1 Linear / MatMul) is a matrix-vector product: no packing, B streamed once. */
+ * m == 1 (a batch-1 Linear / MatMul) is a matrix-vector product: no packing, B streamed once.
+ * When the build links a BLAS (sgemm_blas.c) it runs every float product with k >= 1 instead; this
+ * kernel remains the portable path and is tested against the same references. */
 #include "ops/sgemm.h"
 
 #include <string.h>
+
+#include "ops/sgemm_blas.h"
 
 #define MR 4
 #define NR 8
@@ -223,7 +227,7 @@ static void scale_c(const job *J)
         }
 }
 
-static void run(onr_threadpool *pool, job *J)
+static void run(onr_gemm_impl impl, onr_threadpool *pool, job *J)
 {
     if (J->m == 0 || J->n == 0)
         return;
@@ -231,6 +235,9 @@ static void run(onr_threadpool *pool, job *J)
         scale_c(J);
         return;
     }
+    if (impl != ONR_GEMM_PORTABLE && onr_sgemm_blas(pool, J->ta, J->tb, J->m, J->n, J->k, J->alpha, J->a, J->lda,
+                                                    J->b, J->ldb, J->beta, J->bias, J->c, J->ldc))
+        return;
     size_t threads = (size_t)onr_threadpool_threads(pool);
     if (J->m == 1) {
         /* Split columns in chunks big enough to amortize the call (each costs k multiply-adds). */
@@ -249,25 +256,38 @@ static void run(onr_threadpool *pool, job *J)
     onr_parallel_for(threads > 1 ? pool : NULL, tiles_m * J->tiles_n, 1, tile_range, J);
 }
 
+void onr_sgemm_impl(onr_gemm_impl impl, onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
+                    size_t k, float alpha, const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                    const float *bias, float *c, size_t ldc)
+{
+    job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = bias ? 1.0f : alpha,
+             .beta = bias ? 0.0f : beta, .bias = bias, .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
+    run(impl, pool, &J);
+}
+
 void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
                const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc)
 {
-    job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
-             .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
-    run(pool, &J);
+    onr_sgemm_impl(ONR_GEMM_AUTO, pool, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, NULL, c, ldc);
 }
 
 void onr_sgemm_bias(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
                     const float *a, size_t lda, const float *b, size_t ldb, const float *bias, float *c, size_t ldc)
 {
-    job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = 1.0f, .beta = 0.0f, .bias = bias,
-             .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
-    run(pool, &J);
+    /* bias NULL acts as 0: the plain product with beta 0. */
+    onr_sgemm_impl(ONR_GEMM_AUTO, pool, trans_a, trans_b, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, bias, c, ldc);
+}
+
+const char *onr_gemm_backend(void)
+{
+    return onr_gemm_blas_name();
 }
 
 void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
                size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc)
 {
+    if (m && n && k && onr_dgemm_blas(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+        return;
     for (size_t i = 0; i < m; i++) {
         double *ci = c + i * ldc;
         for (size_t j = 0; j < n; j++)

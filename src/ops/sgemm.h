@@ -27,7 +27,21 @@ void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_
 void onr_sgemm_bias(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
                     const float *a, size_t lda, const float *b, size_t ldb, const float *bias, float *c, size_t ldc);
 
-/* The same contract in double precision: plain loops (double models are rare), single-threaded. */
+/* Which implementation runs the float product: AUTO is the BLAS when the build links one
+ * (meson -Dblas, see sgemm_blas.c), else the portable blocked kernel; PORTABLE forces the latter,
+ * BLAS asks for the former (falling back to PORTABLE without one). onr_sgemm and onr_sgemm_bias are
+ * AUTO; the others exist so tests can hold both against the same references. bias != NULL means
+ * onr_sgemm_bias (alpha and beta are then ignored). */
+typedef enum onr_gemm_impl { ONR_GEMM_AUTO, ONR_GEMM_PORTABLE, ONR_GEMM_BLAS } onr_gemm_impl;
+void onr_sgemm_impl(onr_gemm_impl impl, onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
+                    size_t k, float alpha, const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                    const float *bias, float *c, size_t ldc);
+
+/* The BLAS this build uses for AUTO ("openblas"), or NULL for the portable kernel only. */
+const char *onr_gemm_backend(void);
+
+/* The same contract in double precision, single-threaded: the BLAS when linked, else plain loops
+ * (double models are rare). */
 void onr_dgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
                size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc);
 

@@ -50,19 +50,28 @@ onr_status onr_input_ints(const onr_tensor *t, const char *what, size_t max, int
     onr_status st = onr_input_known(t, what, err);
     if (st != ONR_OK)
         return st;
-    for (size_t i = 0; i < count; i++) {
-        if (t->dtype == ONR_DTYPE_INT64) {
-            int64_t v;
-            memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
-            out[i] = v;
-        } else {
-            int32_t v;
-            memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
-            out[i] = v;
-        }
-    }
+    for (size_t i = 0; i < count; i++)
+        out[i] = onr_int_at(t, i);
     *n = count;
     return ONR_OK;
+}
+
+int64_t onr_int_at(const onr_tensor *t, size_t i)
+{
+    if (t->dtype == ONR_DTYPE_INT64) {
+        int64_t v;
+        memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
+        return v;
+    }
+    int32_t v;
+    memcpy(&v, (const char *)t->data + i * sizeof v, sizeof v);
+    return v;
+}
+
+onr_status onr_bad_index(onr_error *err, onr_status code, size_t pos, int64_t v, int64_t d)
+{
+    return onr_err(err, code, "indices[%zu] = %lld is outside [%lld, %lld] (axis size %lld)", pos, (long long)v,
+                   (long long)-d, (long long)(d - 1), (long long)d);
 }
 
 void onr_strides(int32_t rank, const int64_t *dims, int64_t *strides)

@@ -28,6 +28,14 @@ onr_status onr_input_ints(const onr_tensor *t, const char *what, size_t max, int
 /* The same check alone: ONR_E_NEEDS_DATA naming `what` when t->data is NULL (and t is not empty). */
 onr_status onr_input_known(const onr_tensor *t, const char *what, onr_error *err);
 
+/* Element i of an int32 or int64 tensor (indices, lengths, sizes), widened; any other dtype reads as
+ * int32, so callers check the dtype first (infer does). */
+int64_t onr_int_at(const onr_tensor *t, size_t i);
+
+/* The one message for an index outside its axis: "indices[pos] = v is outside [-d, d-1] (axis size d)",
+ * with `code` from onr_data_fault (the model's or the caller's fault). */
+onr_status onr_bad_index(onr_error *err, onr_status code, size_t pos, int64_t v, int64_t d);
+
 /* Row-major element strides of a shape (strides[rank-1] = 1). */
 void onr_strides(int32_t rank, const int64_t *dims, int64_t *strides);
 

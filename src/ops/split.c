@@ -58,16 +58,8 @@ static int64_t part_len(const split_plan *s, size_t j, size_t n_out)
 {
     if (s->attr)
         return s->attr[j];
-    if (s->input) {
-        if (s->input->dtype == ONR_DTYPE_INT32) {
-            int32_t v;
-            memcpy(&v, (const char *)s->input->data + j * sizeof v, sizeof v);
-            return v;
-        }
-        int64_t v;
-        memcpy(&v, (const char *)s->input->data + j * sizeof v, sizeof v);
-        return v;
-    }
+    if (s->input)
+        return onr_int_at(s->input, j);
     return j + 1 < n_out ? s->chunk : s->dim - s->chunk * (int64_t)(n_out - 1);
 }
 

@@ -4,6 +4,9 @@
     bench_table.py pb2npy IN.pb OUT.npy   TensorProto -> .npy, so ORT's node script reads the same input file
     bench_table.py table OUTDIR           OUTDIR/results.jsonl -> markdown tables on stdout, OUTDIR/table.tsv
     bench_table.py plot OUTDIR            OUTDIR/table.tsv -> OUTDIR/bench.gp (gnuplot script for bench.png)
+    bench_table.py update OUTDIR DOC      replace the generated blocks of DOC (BENCHMARKS.md) in place: the text
+                                          between <!-- bench:NAME:begin --> and <!-- bench:NAME:end --> for each
+                                          section NAME (info pool models load profile targets) this run has data for
 
 An engine's median for a case is the median of its per-round medians (each round is one process that ran for
 S/N seconds after warm-up); min is the smallest single run seen. The memory floor is the median over rounds of
@@ -11,6 +14,7 @@ bwprobe's floor_us (read the input once + write the output once over buffers of 
 with t threads is the smallest of the 1..t thread probes (an op may run on fewer threads than it is given).
 """
 import json
+import math
 import os
 import statistics
 import sys
@@ -41,8 +45,11 @@ def collect(rows):
     order, data = [], {}
     for r in rows:
         key = (r['case'], r['threads'])
-        if r['engine'] == 'profile':
+        if r['engine'] in ('profile', 'ort_internal'):
             key = (r['case'], 'profile')
+        elif r['engine'].startswith('load_'):
+            key = (r['case'], 'load')
+            r = dict(r, engine=r['engine'][5:])
         if key not in data:
             data[key] = {}
             order.append(key)
@@ -54,6 +61,8 @@ def collect(rows):
 def fmt_us(us):
     if us is None:
         return '-'
+    if us >= 1e6:
+        return '%.2f s' % (us / 1e6)
     if us >= 10000:
         return '%.1f ms' % (us / 1000)
     if us >= 1000:
@@ -70,80 +79,256 @@ def summary(results, field='median_us'):
     return statistics.median(vals) if vals else None
 
 
-def table(outdir):
-    rows = load(outdir)
-    order, data = collect(rows)
-    info_path = os.path.join(outdir, 'run_info.txt')
+def geomean(xs):
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def is_pool(case):
+    return case.split('_')[0] in POOL_PREFIXES
+
+
+POOL_PREFIXES = ('maxpool', 'avgpool', 'globalavgpool', 'globalmaxpool', 'overhead')
+MODELS = ('mnist', 'resnet18', 'squeezenet1_1', 'mobilenet_v2', 'googlenet')
+# issue 4's targets (single thread unless said)
+POOL_VS_ORT, POOL_VS_FLOOR = 1.0, 2.0
+MODEL_GEOMEAN, MODEL_MAX, RSS_VS_FILE = 1.25, 1.5, 1.5
+
+
+class Results:
+    """Everything table() and targets() need, computed once from OUTDIR."""
+
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.order, self.data = collect(load(outdir))
+
+    def cases(self, pool):
+        seen = []
+        for case, t in self.order:
+            if t in ('profile', 'load') or case in seen or is_pool(case) != pool:
+                continue
+            seen.append(case)
+        return seen
+
+    def engine(self, case, t, engine):
+        return [r for r in self.data.get((case, t), {}).get(engine, []) if r]
+
+    def median(self, case, t, engine):
+        return summary(self.engine(case, t, engine))
+
+    def min(self, case, t, engine):
+        return min((r['min_us'] for r in self.engine(case, t, engine)), default=None)
+
+    def floor(self, case, t):
+        # the floor with t threads: the best of 1..t threads' probes (an op may run on fewer threads)
+        fls = [summary(self.engine(case, u, 'floor'), 'floor_us') for u in range(1, t + 1)]
+        fls = [f for f in fls if f]
+        return min(fls) if fls else None
+
+    def threads(self, case):
+        return sorted({t for c, t in self.order if c == case and isinstance(t, int)})
+
+    def ratio(self, case, t):
+        a, b = self.median(case, t, 'onnxrun'), self.median(case, t, 'ort')
+        return a / b if a and b else None
+
+    def floor_ratio(self, case, t):
+        a, f = self.median(case, t, 'onnxrun'), self.floor(case, t)
+        return a / f if a and f else None
+
+    def internal(self, case):
+        return summary(self.engine(case, 'profile', 'ort_internal'), 'internal_median_us')
+
+    def loads(self):
+        return [c for c, t in self.order if t == 'load']
+
+
+def section_info(res):
+    out = []
+    info_path = os.path.join(res.outdir, 'run_info.txt')
     if os.path.exists(info_path):
         with open(info_path) as f:
-            print(''.join('    ' + l for l in f))
+            out += ['    ' + l.rstrip('\n') for l in f]
+        out.append('')
     dram = []
     for t in (1, 2):
-        p = os.path.join(outdir, 'dram_%d.json' % t)
+        p = os.path.join(res.outdir, 'dram_%d.json' % t)
         if os.path.exists(p):
             with open(p) as f:
                 d = json.load(f)
             dram.append('%d thread(s): read %.1f GB/s, write %.1f GB/s' % (t, d['read_gbs'], d['write_gbs']))
     if dram:
-        print('Memory bandwidth over 1 GiB buffers (bwprobe --dram): ' + '; '.join(dram) + '.\n')
+        out.append('Memory bandwidth over 1 GiB buffers (bwprobe --dram): ' + '; '.join(dram) + '.')
+    return '\n'.join(out)
 
-    tsv = ['case\tthreads\tonnxrun_us\tort_us\tratio\tfloor_us\tonnxrun_floor\tort_floor\tonnxrun_min_us\tort_min_us']
-    print('| case | threads | onnxrun median | ORT median | onnxrun / ORT | memory floor | onnxrun / floor '
-          '| ORT / floor | onnxrun min | ORT min |')
-    print('|---|---|---|---|---|---|---|---|---|---|')
-    for key in order:
-        case, t = key
-        if t == 'profile':
+
+def section_pool(res):
+    cases = res.cases(pool=True)
+    if not cases:
+        return ''
+    out = ['| case | threads | onnxrun median | ORT median | onnxrun / ORT | memory floor | onnxrun / floor '
+           '| ORT / floor | onnxrun min | ORT min | ORT model_run |',
+           '|---|---|---|---|---|---|---|---|---|---|---|']
+    for case in cases:
+        for t in res.threads(case):
+            a, b, fl = res.median(case, t, 'onnxrun'), res.median(case, t, 'ort'), res.floor(case, t)
+            out.append('| %s | %d | %s | %s | **%s** | %s | %s | %s | %s | %s | %s |' % (
+                case, t, fmt_us(a), fmt_us(b), fmt_ratio(res.ratio(case, t)), fmt_us(fl),
+                fmt_ratio(res.floor_ratio(case, t)), fmt_ratio(b / fl if b and fl else None),
+                fmt_us(res.min(case, t, 'onnxrun')), fmt_us(res.min(case, t, 'ort')),
+                fmt_us(res.internal(case) if t == 1 else None)))
+    return '\n'.join(out)
+
+
+def section_models(res):
+    cases = res.cases(pool=False)
+    if not cases:
+        return ''
+    out = ['| model | onnxrun 1T | ORT 1T | onnxrun / ORT 1T | onnxrun 2T | ORT 2T | onnxrun / ORT 2T '
+           '| onnxrun 2T speed-up | ORT 2T speed-up | ORT model_run 1T |',
+           '|---|---|---|---|---|---|---|---|---|---|']
+    for case in cases:
+        a1, b1 = res.median(case, 1, 'onnxrun'), res.median(case, 1, 'ort')
+        a2, b2 = res.median(case, 2, 'onnxrun'), res.median(case, 2, 'ort')
+        out.append('| %s | %s | %s | **%s** | %s | %s | **%s** | %s | %s | %s |' % (
+            case, fmt_us(a1), fmt_us(b1), fmt_ratio(res.ratio(case, 1)), fmt_us(a2), fmt_us(b2),
+            fmt_ratio(res.ratio(case, 2)), fmt_ratio(a1 / a2 if a1 and a2 else None),
+            fmt_ratio(b1 / b2 if b1 and b2 else None), fmt_us(res.internal(case))))
+    r1 = [res.ratio(c, 1) for c in cases if res.ratio(c, 1)]
+    r2 = [res.ratio(c, 2) for c in cases if res.ratio(c, 2)]
+    out.append('| **geomean** | | | **%s** | | | **%s** | | | |' % (fmt_ratio(geomean(r1)), fmt_ratio(geomean(r2))))
+    return '\n'.join(out)
+
+
+def section_load(res):
+    rows = []
+    for case in res.loads():
+        a, b = res.engine(case, 'load', 'onnxrun'), res.engine(case, 'load', 'ort')
+        if not a or not b:
             continue
-        e = data[key]
-        a, b = summary(e.get('onnxrun', [])), summary(e.get('ort', []))
-        amin = min((r['min_us'] for r in e.get('onnxrun', []) if r), default=None)
-        bmin = min((r['min_us'] for r in e.get('ort', []) if r), default=None)
-        # the floor with t threads: the best of 1..t threads' probes (an op may run on fewer threads)
-        fls = [summary(data.get((case, u), {}).get('floor', []), 'floor_us') for u in range(1, t + 1)]
-        fls = [f for f in fls if f]
-        fl = min(fls) if fls else None
-        ratio = a / b if a and b else None
-        rf = a / fl if a and fl else None
-        of = b / fl if b and fl else None
-        print('| %s | %d | %s | %s | **%s** | %s | %s | %s | %s | %s |' % (
-            case, t, fmt_us(a), fmt_us(b), fmt_ratio(ratio), fmt_us(fl), fmt_ratio(rf), fmt_ratio(of),
-            fmt_us(amin), fmt_us(bmin)))
-        tsv.append('\t'.join(str(x if x is not None else '') for x in
-                             (case, t, a, b, ratio, fl, rf, of, amin, bmin)))
+        size = a[0].get('file_bytes') or 0
+        mib = 1024 * 1024
+        ra = max(r['peak_rss_kib'] for r in a) * 1024
+        rb = max(r['peak_rss_kib'] for r in b) * 1024
+        base = statistics.median(r['rss_before_kib'] for r in b) * 1024
+        rows.append('| %s | %.0f MiB | %s | %s | %s | %.0f MiB (**%s**) | %.0f MiB (%s) | %.0f MiB |' % (
+            case, size / mib, fmt_us(statistics.median(r['load_us'] for r in a)),
+            fmt_us(statistics.median(r['session_us'] for r in a)), fmt_us(statistics.median(r['load_us'] for r in b)),
+            ra / mib, fmt_ratio(ra / size if size else None), rb / mib, fmt_ratio(rb / size if size else None),
+            base / mib))
+    if not rows:
+        return ''
+    return '\n'.join(['| model | file | onnxrun load | onnxrun session | ORT session create | onnxrun peak RSS '
+                      '(x file) | ORT peak RSS (x file) | node + ORT before the session |',
+                      '|---|---|---|---|---|---|---|---|'] + rows)
+
+
+def section_profile(res):
+    profs = [(c, res.data[(c, t)].get('profile', [None])[0]) for c, t in res.order if t == 'profile']
+    profs = [(c, p) for c, p in profs if p and p.get('ops')]
+    if not profs:
+        return ''
+    out = ['| case | op types (% of node time) |', '|---|---|']
+    for c, p in profs:
+        out.append('| %s | %s |' % (c, ', '.join('%s %.1f%%' % (o['op_type'], o['pct']) for o in p['ops'][:5])))
+    return '\n'.join(out)
+
+
+def mark(ok):
+    return 'met' if ok else '**not met**'
+
+
+def section_targets(res):
+    out = ['| target (issue 4) | measured | status |', '|---|---|---|']
+    pools = [c for c in res.cases(pool=True) if not c.startswith('overhead')]
+    if pools:
+        r = [(c, res.ratio(c, 1)) for c in pools if res.ratio(c, 1)]
+        f = [(c, res.floor_ratio(c, 1)) for c in pools if res.floor_ratio(c, 1)]
+        if r:
+            w = max(r, key=lambda x: x[1])
+            out.append('| every pooling case <= %.2fx ORT, 1 thread | worst %.2f (%s) | %s |' % (
+                POOL_VS_ORT, w[1], w[0], mark(w[1] <= POOL_VS_ORT)))
+        if f:
+            w = max(f, key=lambda x: x[1])
+            out.append('| every pooling case within %.0fx of the memory floor, 1 thread | worst %.2f (%s) | %s |' % (
+                POOL_VS_FLOOR, w[1], w[0], mark(w[1] <= POOL_VS_FLOOR)))
+    models = res.cases(pool=False)
+    r = [(c, res.ratio(c, 1)) for c in models if res.ratio(c, 1)]
+    if r:
+        g = geomean([x for _, x in r])
+        w = max(r, key=lambda x: x[1])
+        out.append('| models geomean <= %.2fx ORT, 1 thread | %.2f | %s |' % (MODEL_GEOMEAN, g, mark(g <= MODEL_GEOMEAN)))
+        out.append('| no model > %.1fx ORT, 1 thread | worst %.2f (%s) | %s |' % (
+            MODEL_MAX, w[1], w[0], mark(w[1] <= MODEL_MAX)))
+        sp = [(c, res.median(c, 1, 'onnxrun') / res.median(c, 2, 'onnxrun')) for c in models
+              if res.median(c, 1, 'onnxrun') and res.median(c, 2, 'onnxrun')]
+        if sp:
+            w = min(sp, key=lambda x: x[1])
+            out.append('| 2 threads speed up every model | smallest 1T/2T %.2f (%s) | %s |' % (
+                w[1], w[0], mark(w[1] > 1.0)))
+    for case in res.loads():
+        a = res.engine(case, 'load', 'onnxrun')
+        if a and a[0].get('file_bytes'):
+            x = max(r['peak_rss_kib'] for r in a) * 1024 / a[0]['file_bytes']
+            out.append('| %s peak RSS <= %.1fx file size | %.2f | %s |' % (case, RSS_VS_FILE, x, mark(x <= RSS_VS_FILE)))
+    return '\n'.join(out) if len(out) > 2 else ''
+
+
+SECTIONS = [
+    ('info', None, section_info),
+    ('pool', 'Pooling, single op (float32 NCHW):', section_pool),
+    ('models', 'Whole models (batch 1, float32):', section_models),
+    ('load', 'Model load and peak RSS (onnxrun: `onr_model_load_file` then `onr_session_new`; ORT: '
+             '`InferenceSession.create`, which also optimizes the graph; peak RSS of the whole process after '
+             'one run, getrusage):', section_load),
+    ('profile', 'Where onnxrun spends its time (profiled session, 1 thread; top op types):', section_profile),
+    ('targets', 'Targets:', section_targets),
+]
+
+
+def sections(outdir):
+    res = Results(outdir)
+    return [(name, title, fn(res)) for name, title, fn in SECTIONS]
+
+
+def write_tsv(outdir):
+    res = Results(outdir)
+    tsv = ['case\tthreads\tonnxrun_us\tort_us\tratio\tfloor_us\tonnxrun_floor\tort_floor\tonnxrun_min_us\tort_min_us']
+    for case in res.cases(pool=True) + res.cases(pool=False):
+        for t in res.threads(case):
+            a, b, fl = res.median(case, t, 'onnxrun'), res.median(case, t, 'ort'), res.floor(case, t)
+            tsv.append('\t'.join(str(x if x is not None else '') for x in (
+                case, t, a, b, res.ratio(case, t), fl, res.floor_ratio(case, t), b / fl if b and fl else None,
+                res.min(case, t, 'onnxrun'), res.min(case, t, 'ort'))))
     with open(os.path.join(outdir, 'table.tsv'), 'w') as f:
         f.write('\n'.join(tsv) + '\n')
 
-    # model load time and peak RSS (resnet18 first, when present)
-    loads = []
-    for key in order:
-        case, t = key
-        if t != 1 or case not in ('resnet18', 'mobilenet_v2', 'squeezenet1_1', 'googlenet', 'mnist'):
-            continue
-        e = data[key]
-        a, b = [r for r in e.get('onnxrun', []) if r], [r for r in e.get('ort', []) if r]
-        if not a or not b:
-            continue
-        loads.append('| %s | %s | %s | %.0f MiB | %.0f MiB (node + ORT before the session: %.0f MiB) |' % (
-            case, fmt_us(statistics.median(r['load_us'] for r in a)), fmt_us(statistics.median(r['load_us'] for r in b)),
-            max(r['peak_rss_kib'] for r in a) / 1024, max(r['peak_rss_kib'] for r in b) / 1024,
-            statistics.median(r['rss_before_kib'] for r in b) / 1024))
-    if loads:
-        print('\nModel load (onnxrun: onr_model_load_file; ORT: InferenceSession.create, which also optimizes the '
-              'graph) and peak RSS of the whole process (getrusage), 1 thread:\n')
-        print('| model | onnxrun load | ORT load | onnxrun peak RSS | ORT peak RSS |')
-        print('|---|---|---|---|---|')
-        print('\n'.join(loads))
 
-    profs = [(k[0], data[k].get('profile', [None])[0]) for k in order if k[1] == 'profile']
-    profs = [(c, p) for c, p in profs if p and p.get('ops')]
-    if profs:
-        print('\nWhere onnxrun spends its time (profiled session, 1 thread; top op types, % of node time):\n')
-        print('| case | op types |')
-        print('|---|---|')
-        for c, p in profs:
-            ops = ', '.join('%s %.1f%%' % (o['op_type'], o['pct']) for o in p['ops'][:5])
-            print('| %s | %s |' % (c, ops))
+def table(outdir):
+    write_tsv(outdir)
+    for name, title, body in sections(outdir):
+        if body:
+            print((title + '\n\n' if title else '') + body + '\n')
+
+
+BEGIN, END = '<!-- bench:%s:begin -->', '<!-- bench:%s:end -->'
+
+
+def update(outdir, doc):
+    """Replaces the text between <!-- bench:NAME:begin --> and <!-- bench:NAME:end --> in doc by this run's
+    section NAME, for every section this run has data for (a --no-models run leaves the model blocks alone)."""
+    with open(doc) as f:
+        text = f.read()
+    done = []
+    for name, _title, body in sections(outdir):
+        b, e = BEGIN % name, END % name
+        if not body or b not in text or e not in text:
+            continue
+        i, j = text.index(b) + len(b), text.index(e)
+        text = text[:i] + '\n' + body + '\n' + text[j:]
+        done.append(name)
+    with open(doc, 'w') as f:
+        f.write(text)
+    print('bench_table: updated %s blocks: %s' % (doc, ', '.join(done) or 'none'), file=sys.stderr)
 
 
 def plot(outdir):
@@ -200,6 +385,8 @@ def main():
         pb2npy(sys.argv[2], sys.argv[3])
     elif cmd == 'table':
         table(sys.argv[2])
+    elif cmd == 'update' and len(sys.argv) == 4:
+        update(sys.argv[2], sys.argv[3])
     elif cmd == 'plot':
         plot(sys.argv[2])
     else:

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run_bench.sh BUILD_DIR [--rounds N] [--seconds S] [--threads "1 2"] [--only REGEX] [--out DIR]
-#              [--no-models] [--no-pool]
+#              [--no-models] [--no-pool] [--no-load] [--update-doc]
 #
 # onnxrun against ONNX Runtime (onnxruntime-node, CPU), side by side on the same model files and the same
 # input files: the single-op pooling cases of make_pool_cases.py, then the MNIST CNN (models/mnist) and the
@@ -14,8 +14,18 @@
 # intraOpNumThreads = N, interOpNumThreads = 1, sequential execution, all graph optimizations; onnxrun with
 # --threads N. The memory floor of a pooling case is the time of reading its input once and writing its
 # output once over buffers of the same sizes (bwprobe.c, built here with -O3 -march=native -pthread),
-# measured in the same rounds. Results: OUT/results.jsonl (every process's JSON), OUT/table.md (the
-# tables), OUT/bench.png (gnuplot, when installed). OUT defaults to BUILD_DIR/bench.
+# measured in the same rounds. After the rounds, one profiled `onnxrun bench` per case (time per op type)
+# and one `ort_bench.js --internal` (ORT's own "model_run" time, without the JS binding).
+#
+# Load: for resnet18 and vgg11 (BUILD_DIR/models/NAME/model.onnx, when present; vgg11 is a 507 MiB file)
+# 3 interleaved rounds of one process per engine that loads, makes a session and runs once (--runs 1
+# --warmup 0): load time, session time and the process's peak RSS, against the file's size. --no-load
+# skips this.
+#
+# Results: OUT/results.jsonl (every process's JSON), OUT/table.md (the tables), OUT/bench.png (gnuplot,
+# when installed). OUT defaults to BUILD_DIR/bench. --update-doc then rewrites the generated blocks of
+# BENCHMARKS.md in place (bench_table.py update: only the blocks this run has data for) and copies the plot
+# to doc/benchmarks.png, so refreshing the published numbers is this one command.
 #
 # Needs: node + npm (the onnxruntime-node package is installed here on first use with
 # ONNXRUNTIME_NODE_INSTALL=skip: its CPU binary ships inside the npm package, nothing else is downloaded),
@@ -29,7 +39,7 @@ usage() {
 }
 
 [ $# -ge 1 ] || usage
-case $1 in -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case $1 in -h | --help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 build=$(cd "$1" && pwd)
 shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +51,8 @@ only=""
 out=""
 models=1
 pool=1
+loads=1
+update_doc=0
 while [ $# -gt 0 ]; do
     case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -50,6 +62,8 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --no-models) models=0; shift ;;
     --no-pool) pool=0; shift ;;
+    --no-load) loads=0; shift ;;
+    --update-doc) update_doc=1; shift ;;
     *) usage ;;
     esac
 done
@@ -140,14 +154,48 @@ while IFS="$(printf '\t')" read -r name model input bin bout; do
             r=$((r + 1))
         done
     done
-    # one profiled onnxrun run per case for the per-op breakdown
+    # one profiled onnxrun run per case for the per-op breakdown, one ORT run with its own profiler
     p=$("$onnxrun" bench "$model" -i "$input" --threads 1 --seconds 0.5 --warmup 1 --json </dev/null) || p=null
     tag profile 1 0 "$name" "$p"
+    p=$(node "$here/ort_bench.js" "$model" -i "$input" --threads 1 --seconds 0.5 --warmup 1 --internal --json \
+        </dev/null) || p=null
+    tag ort_internal 1 0 "$name" "$p"
 done <"$list"
+
+# model load time and peak RSS: one process per engine and round, loads + session + one run
+if [ $loads = 1 ]; then
+    for m in resnet18 vgg11; do
+        f=$build/models/$m/model.onnx
+        [ -f "$f" ] || continue
+        [ -n "$only" ] && ! printf '%s\n' "$m" | grep -Eq "^($only)$" && continue
+        bytes=$(wc -c <"$f")
+        r=1
+        while [ $r -le 3 ]; do
+            printf '[load] %s (%s bytes), round %d\n' "$m" "$bytes" "$r" >&2
+            for e in onnxrun ort; do
+                if [ $e = onnxrun ]; then
+                    o=$("$onnxrun" bench "$f" --threads 1 --runs 1 --warmup 0 --no-profile --json </dev/null) || o=null
+                else
+                    o=$(node "$here/ort_bench.js" "$f" --threads 1 --runs 1 --warmup 0 --json </dev/null) || o=null
+                fi
+                [ "$o" = null ] && echo "run_bench: $e failed to load $m" >&2
+                [ "$o" != null ] && o=$(printf '%s' "$o" | sed "s/}\$/, \"file_bytes\": $bytes}/")
+                tag "load_$e" 1 "$r" "$m" "$o"
+            done
+            r=$((r + 1))
+        done
+    done
+fi
 
 "$out/bwprobe" --threads 1 --dram >"$out/dram_1.json"
 "$out/bwprobe" --threads 2 --dram >"$out/dram_2.json"
 "$PY" "$here/bench_table.py" table "$out" | tee "$out/table.md"
 if command -v gnuplot >/dev/null; then
     "$PY" "$here/bench_table.py" plot "$out" && gnuplot "$out/bench.gp" && echo "plot: $out/bench.png" >&2
+fi
+if [ $update_doc = 1 ]; then
+    "$PY" "$here/bench_table.py" update "$out" "$root/BENCHMARKS.md"
+    if [ -f "$out/bench.png" ] && [ -z "$only" ]; then
+        mkdir -p "$root/doc" && cp "$out/bench.png" "$root/doc/benchmarks.png" && echo "plot: doc/benchmarks.png" >&2
+    fi
 fi

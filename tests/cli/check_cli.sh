@@ -291,7 +291,7 @@ expect 2 'stderr:viz: -o DIR is missing' -- "$onnxrun" viz "$vl/model.onnx" --ra
 "$onnxrun" help run >"$tmp/h1"
 "$onnxrun" run --help >"$tmp/h2"
 check "onnxrun help run == onnxrun run --help" cmp "$tmp/h1" "$tmp/h2"
-for c in run info viz test; do
+for c in run info viz test bench; do
     expect 0 "^usage: onnxrun $c " -- "$onnxrun" help "$c"
 done
 expect 0 '^  --top K ' '^  --dump DIR ' '^  --layout nchw\|nhwc ' -- "$onnxrun" help run
@@ -300,17 +300,72 @@ expect 0 "^onnxrun $version$" -- "$onnxrun" --version
 expect 0 '^  viz MODEL ' '^  5  a tensor file' -- "$onnxrun" --help
 expect 2 "stderr:run: unknown option '--frobnicate'" -- "$onnxrun" run "$vl/model.onnx" --frobnicate
 
+# --- test: result lines, last line, exit status ------------------------------------------------------------------
+# Three copies of the tutorial test; in test_b_fail output_0 (conv_out, expected) is the map of the
+# diagonal image instead: rows 1 1 0 0 0 0, 1 1 1 0 0 0, 0 1 1 1 0 0, ... against 0 0 3 3 0 0 each, so 4+4+3+3+4+4
+# = 22 of 36 values differ, the first at [0,0,0,0] (got 0, want 1), the largest by 3.
+for n in a_pass b_fail c_pass; do
+    mkdir -p "$tmp/suite/test_$n"
+    cp "$vl/model.onnx" "$tmp/suite/test_$n/"
+    cp -r "$vl/test_data_set_0" "$tmp/suite/test_$n/"
+done
+"$onnxrun" run "$vl/model.onnx" -i "$vl/input_diagonal.npy" -o "$tmp/diag" --format pb >/dev/null
+cp "$tmp/diag/conv_out.pb" "$tmp/suite/test_b_fail/test_data_set_0/output_0.pb"
+expect 1 '^PASS test_a_pass$' '^PASS test_c_pass$' \
+    "^FAIL test_b_fail: test_data_set_0: output 0 'conv_out': 22 of 36 values differ \(rtol=0\.001, atol=1e-07\); first at \[0,0,0,0\]: got 0, want 1; max abs diff 3$" \
+    -- "$onnxrun" test "$tmp/suite"
+check "test: the last line is exactly the three counts" sh -c "tail -n 1 '$tmp/out' | grep -qx '2 passed, 1 failed, 0 skipped' &&
+    test \$(wc -l <'$tmp/out') = 4"
+# the failure listed as expected: XFAIL, counted as skipped, exit 0; listed but passing: a failure
+printf '# known\ntest_b_fail diagonal expectations\n' >"$tmp/xf.txt"
+expect 0 '^XFAIL test_b_fail: .*\[expected failure: diagonal expectations; counted as skipped\]$' \
+    '^2 passed, 0 failed, 1 skipped$' -- "$onnxrun" test "$tmp/suite" --expected-failures "$tmp/xf.txt"
+printf 'test_a_pass fixed since\n' >"$tmp/xf2.txt"
+expect 1 '^FAIL test_a_pass: unexpected pass: remove from the expected-failures list$' '^1 passed, 2 failed, 0 skipped$' \
+    -- "$onnxrun" test "$tmp/suite" --expected-failures "$tmp/xf2.txt"
+expect 0 '^PASS test_c_pass$' '^1 passed, 0 failed, 0 skipped$' -- "$onnxrun" test "$tmp/suite" --filter c_pass
+expect 2 "stderr:^onnxrun: $tmp/nowhere: not a folder" -- "$onnxrun" test "$tmp/nowhere"
+
 # --- test: progress only on a terminal --------------------------------------------------------------------------------
-"$onnxrun" test "$src/models/tutorial" >"$tmp/t.out" 2>"$tmp/t.err"
+"$onnxrun" test "$tmp/suite" >"$tmp/t.out" 2>"$tmp/t.err" || true
 check "test: no progress on stderr when it is not a terminal" test ! -s "$tmp/t.err"
 if command -v script >/dev/null 2>&1; then
-    script -qec "'$onnxrun' test '$src/models/tutorial' 2>'$tmp/tty.err' >/dev/null" /dev/null >/dev/null 2>&1 || true
-    # stderr above is a file, so this run shows none; with stderr on the pty it shows [i/n]
-    script -qec "'$onnxrun' test '$src/models/tutorial' >'$tmp/tty.out'" /dev/null >"$tmp/tty.log" 2>&1 || true
-    check "test: progress on a terminal, stdout unchanged" sh -c "grep -q '\[2/2\] vertical_line' '$tmp/tty.log' &&
-        ! grep -q '\[' '$tmp/tty.out' && tail -n 1 '$tmp/tty.out' | grep -qx '2 passed, 0 failed, 0 skipped' &&
-        test ! -s '$tmp/tty.err'"
+    # stderr redirected to a file inside the terminal: still no progress
+    script -qec "'$onnxrun' test '$tmp/suite' 2>'$tmp/tty.err' >/dev/null" /dev/null >/dev/null 2>&1 || true
+    check "test: no progress when only stdout is a terminal" test ! -s "$tmp/tty.err"
+    # stderr on the pty: "[i/n] name  (counts so far)" before each test, erased before its result line
+    script -qec "'$onnxrun' test '$tmp/suite' >'$tmp/tty.out'" /dev/null >"$tmp/tty.log" 2>&1 || true
+    check "test: progress on a terminal with the counts so far, stdout unchanged" sh -c "
+        grep -q '\[1/3\] test_a_pass  (0 passed, 0 failed, 0 skipped)' '$tmp/tty.log' &&
+        grep -q '\[3/3\] test_c_pass  (1 passed, 1 failed, 0 skipped)' '$tmp/tty.log' &&
+        cmp '$tmp/tty.out' '$tmp/t.out'"
+    # --filter: the progress counts only the tests it keeps
+    script -qec "'$onnxrun' test '$tmp/suite' --filter _pass >/dev/null" /dev/null >"$tmp/tty.log" 2>&1 || true
+    check "test --filter: progress counts the kept tests" sh -c "grep -q '\[2/2\] test_c_pass' '$tmp/tty.log' &&
+        ! grep -q '/3\]' '$tmp/tty.log'"
+    # a narrow terminal: the line is cut to 29 columns so "\r" can erase it
+    script -qec "stty cols 30; '$onnxrun' test '$tmp/suite' >/dev/null" /dev/null >"$tmp/tty.log" 2>&1 || true
+    check "test: progress cut to the terminal width" sh -c "tr '\\r' '\\n' <'$tmp/tty.log' |
+        grep -qx '.\[K\[1/3\] test_a_pass  (0 passed,'"
+else
+    bad "script(1) (bsdutils) is missing: the terminal checks did not run"
 fi
+
+# --- bench --------------------------------------------------------------------------------------------------------
+expect 0 '^threads: +2$' '^runs: +7 timed after 2 warm-up$' '^latency: +median [0-9.]+ us +min [0-9.]+ us +p90 ' \
+    '^  Conv +1 +[0-9.]+ us ' -- "$onnxrun" bench "$vl/model.onnx" --runs 7 --warmup 2 --threads 2
+check "bench: no progress on stderr when it is not a terminal" test ! -s "$tmp/err"
+"$onnxrun" bench "$vl/model.onnx" --runs 9 --warmup 1 --json >"$tmp/bench.json"
+check "bench --json: median_us, min_us, runs, threads and the per-op profile" $py -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["runs"] == 9 and d["threads"] == 1 and d["warmup"] == 1, d
+assert 0 < d["min_us"] <= d["median_us"] <= d["p90_us"] <= d["max_us"], d
+ops = {o["op_type"]: o["nodes"] for o in d["ops"]}
+assert ops == {"Conv": 1, "Relu": 1, "AveragePool": 1, "MaxPool": 1, "GlobalMaxPool": 1, "GlobalAveragePool": 1}, ops
+assert sorted(n["name"] for n in d["top_nodes"]) == ["avgpool", "conv", "globalavg", "globalmax", "maxpool", "relu"]
+' "$tmp/bench.json"
+expect 2 'stderr:bench: unknown option' -- "$onnxrun" bench "$vl/model.onnx" --frobnicate
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -340,6 +340,15 @@ Test(conv, paths_vs_reference)
         {2, 1, 1, 48, 20, {47, 45}, {3, 3}, {1, 1}, {1, 1}, {0}, {0}, 1, true, false},
         /* depthwise 3x3 stride 2 SAME_LOWER, multiplier 2 (direct path) */
         {2, 2, 16, 1, 2, {15, 16}, {3, 3}, {2, 2}, {1, 1}, {0}, {0}, 2, true, false},
+        /* 2-D depthwise (conv_depthwise.c): MobileNet's 3x3 pad 1 at strides 1 and 2 (interior taps
+         * fused in one pass, edges tap by tap), asymmetric pads, dilation 2 with a 5x5 kernel, a
+         * kernel row wider than the kernel's tap table (70 > 64) and a 1-wide image */
+        {2, 1, 32, 1, 1, {28, 28}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, 0, true, false},
+        {2, 2, 24, 1, 1, {17, 18}, {3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}, 0, true, false},
+        {2, 1, 8, 1, 3, {13, 21}, {3, 3}, {1, 3}, {1, 1}, {0, 2}, {2, 0}, 0, false, false},
+        {2, 1, 6, 1, 1, {19, 23}, {5, 5}, {1, 1}, {2, 2}, {4, 4}, {4, 4}, 0, true, false},
+        {2, 1, 4, 1, 1, {3, 90}, {1, 70}, {1, 2}, {1, 1}, {0, 3}, {1, 5}, 0, true, false},
+        {2, 1, 5, 1, 2, {9, 1}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, 0, true, false},
         /* cin_g = 1 with many outputs per group: im2col */
         {2, 1, 1, 1, 32, {12, 11}, {5, 5}, {1, 2}, {1, 1}, {2, 2}, {2, 2}, 0, true, false},
         /* 3-D dilated strided grouped */

@@ -182,6 +182,10 @@ static const win_case win_cases[] = {
      * the AVX-512 flat path (pool_simd_impl.h plane_flat); valid ONNX: out = ceil(in / s) */
     {"MaxPool SAME_UPPER kernel 65535 wide on a 4x4 input: valid", "MaxPool", 12, {1, 3, 4, 4}, NOW,
      {INTS("kernel_shape", 2, 65535), STR("auto_pad", "SAME_UPPER")}, ONR_OK, 0, NULL, NULL},
+    /* fuzz_run: the same path with a kernel 2^31-1 wide read v[j - 2^30] (SEGV) and would have looped 2^31
+     * taps per vector; flat mode now takes kernels up to its 32-float padding only */
+    {"MaxPool SAME_LOWER kernel 2^31-1 wide on a 32x2 input: valid", "MaxPool", 12, {1, 3, 32, 2}, NOW,
+     {INTS("kernel_shape", 10, 2147483647), STR("auto_pad", "SAME_LOWER")}, ONR_OK, 0, NULL, NULL},
     {"MaxPool kernel_shape missing", "MaxPool", 12, X44, NOW, {INTS("strides", 1, 1)}, ONR_E_INVALID_MODEL,
      AT_LOAD, "kernel_shape", NULL},
     {"AveragePool kernel_shape missing", "AveragePool", 11, X44, NOW, {{0}}, ONR_E_INVALID_MODEL, AT_LOAD,
