@@ -7,8 +7,9 @@ set -euo pipefail
 # build: compiler driver, meson + ninja, protobuf-c runtime and protoc-c, onnx.proto (from libonnx-dev),
 # stb (libstb-dev: image decode/resize/PNG encode for the CLI's `run -i photo.png` and `viz`)
 BUILD_PKGS=(gcc meson ninja-build pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev)
-# test: Criterion, the ONNX backend test data, clang with its sanitizer runtimes (ASan + UBSan build)
-TEST_PKGS=(libcriterion-dev libonnx-testdata clang libclang-rt-14-dev)
+# test: Criterion, the ONNX backend test data, clang with its sanitizer and libFuzzer runtimes (ASan + UBSan
+# build, fuzz targets), valgrind (memcheck of the CLI over the pooling conformance tests)
+TEST_PKGS=(libcriterion-dev libonnx-testdata clang libclang-rt-14-dev valgrind)
 # models: regenerate the bundled models (models/*/make_*.py) and run the real-model tests (tests/models:
 # the torchvision suite exports torchvision classifiers and compares with PyTorch's output). All scripts
 # run with Debian's /usr/bin/python3.

@@ -6,8 +6,12 @@
 #                   (every pooling backend test) and `runner` (the CLI contract), halting on the first report.
 #                   The whole-folder conformance sweeps run only in the first build: under ASan they would
 #                   dominate CI time while exercising the same kernels as the unit suites.
+#   3. fuzzing:     every libFuzzer target of build-asan/ for FUZZ_SECONDS (default 60) each, seeded from the
+#                   bundled models and the ONNX test data (tests/fuzz/run_fuzzers.sh); a crash, leak, hang or
+#                   over-allocation fails the run and leaves its input in build-asan/fuzz-artifacts/.
 # The last line is "N passed, N failed" (meson tests, summed over all runs) for CI to count.
-# Usage: bash scripts/test.sh      env: JOBS=N parallel meson tests (default: number of cores)
+# Usage: bash scripts/test.sh      env: JOBS=N parallel meson tests (default: number of cores),
+#                                       FUZZ_SECONDS=N per fuzz target (default 60; 0 skips fuzzing)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -119,6 +123,17 @@ if CC=clang configure build-asan -Dwerror=true -Dbuildtype=debugoptimized \
     run_tests "clang ASan+UBSan, conformance pool + runner" build-asan --timeout-multiplier 4 \
         --suite conformance pool runner
     unset SANITIZED ASAN_OPTIONS UBSAN_OPTIONS
+    fuzz_seconds=${FUZZ_SECONDS:-60}
+    if [ "$fuzz_seconds" -gt 0 ]; then
+        echo "--- fuzzing: every target ${fuzz_seconds}s"
+        if bash tests/fuzz/run_fuzzers.sh build-asan "$fuzz_seconds"; then
+            total_pass=$((total_pass + 1))
+            summary+=("fuzzing, ${fuzz_seconds}s per target: no crash, leak, hang or over-allocation")
+        else
+            total_fail=$((total_fail + 1))
+            summary+=("fuzzing, ${fuzz_seconds}s per target: FAILED (inputs in build-asan/fuzz-artifacts/)")
+        fi
+    fi
 else
     build_failed "clang ASan+UBSan"
 fi

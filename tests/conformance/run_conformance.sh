@@ -2,11 +2,17 @@
 # run_conformance.sh: runs `onnxrun test` over ONNX backend test folders selected by shell globs, since
 # meson passes arguments literally. Used by tests/conformance/meson.build.
 #
-#   run_conformance.sh ONNXRUN DATADIR [--expected-failures FILE] PATTERN...
+#   run_conformance.sh [--wrap 'CMD ARGS'] ONNXRUN DATADIR [--expected-failures FILE] PATTERN...
 #
+# --wrap runs onnxrun under CMD (split on spaces), e.g. valgrind with its options.
 # Each PATTERN is a glob relative to DATADIR (e.g. 'node/test_*pool*'); one that matches nothing is an
 # error, so a renamed test cannot silently drop out. Exits 77 (meson's "skipped") when DATADIR is missing.
 set -eu
+wrap=
+if [ "${1:-}" = --wrap ]; then
+    wrap=$2
+    shift 2
+fi
 onnxrun=$1
 data=$2
 shift 2
@@ -43,4 +49,5 @@ done
 if [ -n "$xf" ]; then
     set -- "$@" --expected-failures "$xf"
 fi
-exec "$onnxrun" test "$@"
+# shellcheck disable=SC2086 # $wrap is a command line to split
+exec $wrap "$onnxrun" test "$@"
