@@ -17,10 +17,12 @@ typedef struct dw_job {
     float *y;
 } dw_job;
 
-/* Output columns [lo, hi) whose tap at input offset `off` (= kw*dilation - pad) lands in [0, in). */
+/* Output columns [lo, hi) whose tap at input offset `off` (= kw*dilation - pad) lands in [0, in).
+ * ceil(-off / stride) is written as (-off - 1) / stride + 1: the stride may be as large as INT64_MAX
+ * (one output column), so -off + stride - 1 could overflow. */
 static void tap_range(int64_t off, int64_t stride, int64_t in, int64_t out, int64_t *lo, int64_t *hi)
 {
-    int64_t l = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int64_t l = off >= 0 ? 0 : (-off - 1) / stride + 1;
     int64_t h = in - 1 - off >= 0 ? (in - 1 - off) / stride + 1 : 0;
     *lo = l < out ? l : out;
     *hi = h < out ? h : out;
