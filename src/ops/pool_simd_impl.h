@@ -463,10 +463,17 @@ FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, c
     memset(tmp, 0, sizeof tmp); /* over-read lanes are discarded, but keep them defined */
 
     /* scratch row: pl pad columns, the iw input columns, then pad up to the last window's end */
-    const int64_t span = (ow_n - 1) * sw + kw; /* columns -pw .. span-pw-1 are read */
-    c.pl = pw;
-    c.pr = span - pw - iw > 0 ? span - pw - iw : 0;
-    c.ts = (c.pl + iw + c.pr + 7) & ~(int64_t)7;
+    /* columns -pw .. span-pw-1 are read; pads and strides come from the model and may be near INT64_MAX,
+     * so the row is sized only once each part is known to fit the scratch */
+    int64_t span;
+    c.ts = TMP + 1; /* "does not fit" unless shown otherwise */
+    if (!__builtin_mul_overflow(ow_n - 1, sw, &span) && !__builtin_add_overflow(span, kw, &span) && pw <= TMP &&
+        iw <= TMP) {
+        c.pl = pw;
+        c.pr = span - pw - iw > 0 ? span - pw - iw : 0;
+        if (c.pr <= TMP)
+            c.ts = (c.pl + iw + c.pr + 7) & ~(int64_t)7;
+    }
     if (c.ts <= TMP) {
         c.group = TMP / c.ts < GROUP_MAX ? TMP / c.ts : GROUP_MAX;
         c.all_rows = oh_n <= MAX_ROWS;
