@@ -83,6 +83,25 @@ static outcome pipeline(mb *b, const char *base_dir, const onr_options *opt)
     return o;
 }
 
+/* With ONR_HOSTILE_DUMP=DIR in the environment, a case that must fail under the default options is also
+ * written to DIR/<rule>.onnx (rule with every non-alphanumeric byte as '_'), so that
+ * tests/cli/check_hostile_cli.sh can check that `onnxrun run` answers each one with an exit status and one
+ * line on stderr: the CLI path a user takes, on the very models this table checks through the API. */
+static void dump_case(mb *b, const char *rule, onr_status want, const onr_options *opt)
+{
+    const char *dir = getenv("ONR_HOSTILE_DUMP");
+    if (!dir || !*dir || want == ONR_OK || (opt && (opt->max_tensor_bytes || opt->max_activation_bytes)))
+        return;
+    char name[200], path[PATH_MAX];
+    size_t k = 0;
+    for (const char *r = rule; *r && k + 1 < sizeof name; r++)
+        name[k++] = (char)((*r >= 'a' && *r <= 'z') || (*r >= 'A' && *r <= 'Z') || (*r >= '0' && *r <= '9') ? *r
+                                                                                                              : '_');
+    name[k] = '\0';
+    snprintf(path, sizeof path, "%s/%s.onnx", dir, name);
+    cr_assert_eq(mb_write(b, path), 0, "cannot write %s", path);
+}
+
 static void expect_outcome(const char *rule, outcome o, onr_status want, int want_phase, const char *msg,
                            const char *msg2)
 {
@@ -318,6 +337,7 @@ ParameterizedTest(size_t *i, hostile, window_attrs)
     need_op(c->op, c->opset);
     mb *b = mb_new(0);
     build_window(b, c);
+    dump_case(b, c->rule, c->want, NULL);
     outcome o = pipeline(b, NULL, NULL);
     expect_outcome(c->rule, o, c->want, c->phase, c->msg, c->msg2);
     mb_free(b);
@@ -776,6 +796,7 @@ ParameterizedTest(size_t *i, hostile, graph)
     opt.max_activation_bytes = c->max_activation_bytes;
     mb *b = mb_new(0);
     c->build(b);
+    dump_case(b, c->rule, c->want, &opt);
     outcome o = pipeline(b, NULL, &opt);
     expect_outcome(c->rule, o, c->want, c->phase, c->msg, c->msg2);
     mb_free(b);
