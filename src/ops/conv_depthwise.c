@@ -17,19 +17,6 @@ typedef struct dw_job {
     float *y;
 } dw_job;
 
-/* Output columns [lo, hi) whose tap at input offset `off` (= kw*dilation - pad) lands in [0, in).
- * ceil(-off / stride) is written as (-off - 1) / stride + 1: the stride may be as large as INT64_MAX
- * (one output column), so -off + stride - 1 could overflow. */
-static void tap_range(int64_t off, int64_t stride, int64_t in, int64_t out, int64_t *lo, int64_t *hi)
-{
-    int64_t l = off >= 0 ? 0 : (-off - 1) / stride + 1;
-    int64_t h = in - 1 - off >= 0 ? (in - 1 - off) / stride + 1 : 0;
-    *lo = l < out ? l : out;
-    *hi = h < out ? h : out;
-    if (*hi < *lo)
-        *hi = *lo;
-}
-
 /* yr[ow] += w0*xr[ow*S + o] + w1*xr[ow*S + o + d] + w2*xr[ow*S + o + 2d] over [lo, hi): the common
  * 3-wide row with a compile-time stride so the loop vectorizes. */
 static inline void row3(float *restrict yr, const float *restrict xr, const float *wr, int64_t o, int64_t d,
@@ -56,7 +43,7 @@ static void plane(const dw_job *J, size_t q)
     bool table = KW <= 64;
     if (table)
         for (int64_t kw = 0; kw < KW; kw++) {
-            tap_range(kw * dw - aw->pad_begin, sw, W, OW, &lo[kw], &hi[kw]);
+            onr_pool_tap_positions(aw, kw, &lo[kw], &hi[kw]);
             in_lo = lo[kw] > in_lo ? lo[kw] : in_lo;
             in_hi = hi[kw] < in_hi ? hi[kw] : in_hi;
         }
@@ -76,7 +63,7 @@ static void plane(const dw_job *J, size_t q)
                     l = lo[kw];
                     h = hi[kw];
                 } else {
-                    tap_range(off, sw, W, OW, &l, &h);
+                    onr_pool_tap_positions(aw, kw, &l, &h);
                 }
                 const float wv = wr[kw];
                 if (fused3) { /* interior done below in one pass; only the edges here */

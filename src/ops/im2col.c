@@ -10,22 +10,13 @@ size_t onr_taps_table_len(const onr_pool_geom *g)
     return len;
 }
 
-/* lo/hi/src of every tap of one axis, scanning the windows of all positions: O(positions * kernel),
- * negligible next to the convolution itself. A tap that never lands inside gets lo = hi = 0. */
+/* lo/hi/src of every tap of one axis: the positions where tap j reads inside, and the input index it
+ * reads at the first of them. A tap that never lands inside gets lo = hi = 0. */
 static void axis_tables(const onr_pool_axis *ax, int64_t *lo, int64_t *hi, int64_t *src)
 {
-    for (int64_t j = 0; j < ax->kernel; j++)
-        lo[j] = hi[j] = src[j] = 0;
-    for (int64_t o = 0; o < ax->out; o++) {
-        onr_pool_span sp = onr_pool_window(ax, o);
-        for (int64_t t = 0; t < sp.count; t++) {
-            int64_t j = sp.tap0 + t;
-            if (hi[j] == 0) {
-                lo[j] = o;
-                src[j] = sp.first + t * ax->dilation;
-            }
-            hi[j] = o + 1;
-        }
+    for (int64_t j = 0; j < ax->kernel; j++) {
+        onr_pool_tap_positions(ax, j, &lo[j], &hi[j]);
+        src[j] = lo[j] < hi[j] ? lo[j] * ax->stride - ax->pad_begin + j * ax->dilation : 0;
     }
 }
 

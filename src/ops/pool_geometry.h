@@ -144,6 +144,23 @@ static inline onr_pool_span onr_pool_window(const onr_pool_axis *ax, int64_t o)
     return sp;
 }
 
+/* The dual of onr_pool_window: the forward output positions [lo, hi) at which kernel tap j (0 <= j <
+ * ax->kernel) reads inside the input, i.e. 0 <= o*s - pb + j*d < in; lo == hi == 0 when there are none.
+ * O(1), so per-tap tables cost O(kernel) whatever the output size (a model can declare a huge output
+ * along one axis of an empty batch). ceil(x / s) is written (x - 1) / s + 1: s may be INT64_MAX. */
+static inline void onr_pool_tap_positions(const onr_pool_axis *ax, int64_t j, int64_t *lo, int64_t *hi)
+{
+    const int64_t off = j * ax->dilation - ax->pad_begin; /* |off| < 2^63: ek and in + pb + pe fit */
+    int64_t l = off >= 0 ? 0 : (-off - 1) / ax->stride + 1;
+    int64_t h = ax->in - 1 - off >= 0 ? (ax->in - 1 - off) / ax->stride + 1 : 0;
+    if (h > ax->out)
+        h = ax->out;
+    if (l >= h)
+        l = h = 0;
+    *lo = l;
+    *hi = h;
+}
+
 /* Name of an auto_pad value ("NOTSET", ...), for messages. */
 const char *onr_auto_pad_name(onr_auto_pad p);
 
