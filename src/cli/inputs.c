@@ -7,6 +7,9 @@
 
 #include "cli.h"
 
+/* The default max_tensor_bytes of onr_options (include/onnxrun.h): 4 GiB. */
+#define CLI_MAX_GENERATED_BYTES ((uint64_t)4 << 30)
+
 const char CLI_INPUT_HELP[] =
     "input options:\n"
     "  -i, --input NAME=FILE   bind graph input NAME to FILE: a numpy array (.npy), a TensorProto (.pb) or\n"
@@ -311,6 +314,18 @@ static int generate(const onr_value_info *v, const cli_input_args *a, const char
     if (!target_shape(v, a, model_path, false, &rank, dims))
         return CLI_EXIT_RUN;
     onr_dtype dt = v->dtype == ONR_DTYPE_UNDEFINED ? ONR_DTYPE_FLOAT : v->dtype;
+    /* A model may declare any shape: refuse what the session would refuse anyway (its default
+     * max_tensor_bytes) before asking the allocator for it. */
+    uint64_t bytes = onr_dtype_size(dt);
+    for (int32_t k = 0; k < rank; k++)
+        if (__builtin_mul_overflow(bytes, (uint64_t)dims[k], &bytes))
+            bytes = UINT64_MAX;
+    if (bytes > CLI_MAX_GENERATED_BYTES) {
+        cli_error(model_path, "input '%s': its declared shape needs %llu bytes, over the %llu-byte limit of a "
+                  "session's tensors", v->name, (unsigned long long)bytes,
+                  (unsigned long long)CLI_MAX_GENERATED_BYTES);
+        return CLI_EXIT_RUN;
+    }
     if (onr_tensor_new(dt, rank, dims, v->name, out, &e) != ONR_OK) {
         cli_error(model_path, "input '%s': %s", v->name, e.message);
         return CLI_EXIT_RUN;
