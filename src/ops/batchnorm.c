@@ -263,6 +263,8 @@ static onr_status bn_run(onr_op_ctx *c, onr_error *err)
         }
     }
     size_t planes = J.n * J.ch;
+    if (planes == 0 || J.inner == 0) /* an empty batch or spatial axis: nothing to normalize */
+        return ONR_OK;
     size_t grain = J.inner >= 4096 ? 1 : 4096 / J.inner;
     onr_parallel_for(c->pool, planes, grain, c->in[0]->dtype == ONR_DTYPE_FLOAT ? batchnorm_f32 : batchnorm_f64, &J);
     return ONR_OK;
