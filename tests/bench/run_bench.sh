@@ -1,6 +1,6 @@
 #!/bin/sh
 # run_bench.sh BUILD_DIR [--rounds N] [--seconds S] [--threads "1 2"] [--only REGEX] [--out DIR]
-#              [--no-models] [--no-pool] [--no-load] [--update-doc]
+#              [--no-models] [--no-pool] [--no-load] [--update-doc] [--openblas-env]
 #
 # onnxrun against ONNX Runtime (onnxruntime-node, CPU), side by side on the same model files and the same
 # input files: the single-op pooling cases of make_pool_cases.py, then the MNIST CNN (models/mnist) and the
@@ -53,6 +53,7 @@ models=1
 pool=1
 loads=1
 update_doc=0
+keep_openblas_env=0
 while [ $# -gt 0 ]; do
     case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -64,11 +65,20 @@ while [ $# -gt 0 ]; do
     --no-pool) pool=0; shift ;;
     --no-load) loads=0; shift ;;
     --update-doc) update_doc=1; shift ;;
+    --openblas-env) keep_openblas_env=1; shift ;;
     *) usage ;;
     esac
 done
 out=${out:-$build/bench}
 PY=${PYTHON:-/usr/bin/python3}
+# OpenBLAS picks its kernels for the CPU it finds. Some machines (this project's CI and development hosts
+# among them) force OPENBLAS_CORETYPE in the environment to work around old OpenBLAS builds; a user's
+# machine does not, so the benchmark measures what OpenBLAS chooses by itself. --openblas-env keeps the
+# variables as they are. The kernel in use is printed below either way.
+if [ "$keep_openblas_env" = 0 ]; then
+    unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+fi
+openblas_core=$(OPENBLAS_VERBOSE=2 "$build/src/cli/onnxrun" --version 2>&1 | sed -n 's/^Core: *//p' | head -n 1)
 onnxrun=$build/src/cli/onnxrun
 per=$(awk -v s="$seconds" -v r="$rounds" 'BEGIN { printf "%.3f", s / r }')
 
@@ -117,7 +127,7 @@ tag() { # engine threads round case json
 }
 {
     echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB"
-    echo "onnxrun: $("$onnxrun" --version)   onnxruntime-node: $ort_version   node: $(node --version)"
+    echo "onnxrun: $("$onnxrun" --version)   onnxruntime-node: $ort_version   node: $(node --version)   OpenBLAS kernel: ${openblas_core:-none (portable GEMM)}"
     echo "rounds: $rounds x $per s per engine per case   threads: $threads   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/run_info.txt" >&2
 
