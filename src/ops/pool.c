@@ -213,10 +213,11 @@ static onr_status pool_infer(onr_op_ctx *c, onr_error *err)
         const int32_t n_ = (jb)->g.n;                                                                        \
         bool empty_ = false;                                                                                 \
         int64_t row_ = 0, t_[ONR_POOL_MAX_SPATIAL] = {0};                                                    \
-        for (int32_t a_ = 0; a_ < n_; a_++) {                                                                \
+        for (int32_t a_ = 0; a_ < n_; a_++)                                                                  \
             empty_ |= (sp)[a_].count == 0;                                                                   \
+        /* only a window with taps has a `first` inside the input (an empty one may point anywhere) */       \
+        for (int32_t a_ = 0; a_ < n_ && !empty_; a_++)                                                       \
             row_ += (sp)[a_].first * (jb)->in_stride[a_];                                                    \
-        }                                                                                                    \
         const int64_t inner_n_ = (sp)[n_ - 1].count, inner_d_ = (jb)->g.ax[n_ - 1].dilation;                 \
         while (!empty_) {                                                                                    \
             for (int64_t j_ = 0; j_ < inner_n_; j_++) {                                                      \
@@ -225,12 +226,14 @@ static onr_status pool_infer(onr_op_ctx *c, onr_error *err)
             }                                                                                                \
             int32_t a_ = n_ - 2;                                                                             \
             for (; a_ >= 0; a_--) {                                                                          \
-                const int64_t step_ = (jb)->g.ax[a_].dilation * (jb)->in_stride[a_];                         \
-                if (++t_[a_] < (sp)[a_].count) {                                                             \
-                    row_ += step_;                                                                           \
-                    break;                                                                                   \
+                if ((sp)[a_].count > 1) { /* else the dilation may be huge: the step is never taken */       \
+                    const int64_t step_ = (jb)->g.ax[a_].dilation * (jb)->in_stride[a_];                     \
+                    if (++t_[a_] < (sp)[a_].count) {                                                         \
+                        row_ += step_;                                                                       \
+                        break;                                                                               \
+                    }                                                                                        \
+                    row_ -= ((sp)[a_].count - 1) * step_;                                                    \
                 }                                                                                            \
-                row_ -= ((sp)[a_].count - 1) * step_;                                                        \
                 t_[a_] = 0;                                                                                  \
             }                                                                                                \
             if (a_ < 0)                                                                                      \

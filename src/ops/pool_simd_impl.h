@@ -170,7 +170,7 @@ FN_INLINE void NAME(horizontal)(float *y, const float *t, int64_t n, int64_t k, 
 FN_INLINE row_desc NAME(make_row)(const onr_pool_geom *g, int64_t oh, bool cip)
 {
     const onr_pool_span sh = onr_pool_window(&g->ax[0], oh);
-    row_desc r = {sh.first * g->ax[1].in, sh.count, 0.0f};
+    row_desc r = {sh.count > 0 ? sh.first * g->ax[1].in : 0, sh.count, 0.0f}; /* empty: `first` may be anywhere */
     if (sh.count > 0)
         r.scale = (float)(1.0 / (double)(cip ? sh.padded : sh.count));
     return r;
