@@ -342,10 +342,15 @@ static onr_status load_node(loader *L, Onnx__NodeProto *np, size_t idx)
     const char *op = np->op_type ? np->op_type : "";
     const char *domain = np->domain ? np->domain : "";
     int64_t opset = opset_of(m, domain);
-    if (np->name && *np->name)
-        snprintf(n->label, sizeof n->label, "node '%s' (%s-%lld)", np->name, op, (long long)opset);
-    else
-        snprintf(n->label, sizeof n->label, "node #%zu (%s-%lld)", idx, op, (long long)opset);
+    /* "node 'name' (Op-13)", or "(Op)" when the node's domain has no opset to name */
+    int k = np->name && *np->name ? snprintf(n->label, sizeof n->label, "node '%s' (%s", np->name, op)
+                                  : snprintf(n->label, sizeof n->label, "node #%zu (%s", idx, op);
+    if (k >= 0 && (size_t)k < sizeof n->label) {
+        if (opset >= 0)
+            snprintf(n->label + k, sizeof n->label - (size_t)k, "-%lld)", (long long)opset);
+        else
+            snprintf(n->label + k, sizeof n->label - (size_t)k, ")");
+    }
     if (!*op)
         return onr_err(L->err, ONR_E_INVALID_MODEL, "%s: op_type is empty", n->label);
     if (opset < 0)
