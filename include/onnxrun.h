@@ -29,7 +29,10 @@
  *     and may free or reuse them when it returns.
  *
  * Thread safety. The library has no global mutable state, so calls on different objects may run
- *   concurrently from any threads.
+ *   concurrently from any threads. (One exception, internal: in builds with OpenBLAS, whose serial
+ *   Debian build is not safe to call from two threads at once, matrix products of all sessions in the
+ *   process take turns behind one lock. Results are unaffected; concurrent sessions then overlap only in
+ *   their other work.)
  *   - A model is immutable after load: its accessors may be called from many threads at once, and one
  *     model may back many sessions on many threads.
  *   - A session is not thread-safe: calls on one session (run, values, profile, free) must not overlap;
