@@ -29,10 +29,11 @@
  *     and may free or reuse them when it returns.
  *
  * Thread safety. The library has no global mutable state, so calls on different objects may run
- *   concurrently from any threads. (One exception, internal: in builds with OpenBLAS, whose serial
- *   Debian build is not safe to call from two threads at once, matrix products of all sessions in the
- *   process take turns behind one lock. Results are unaffected; concurrent sessions then overlap only in
- *   their other work.)
+ *   concurrently from any threads. (Two notes on builds with OpenBLAS: onnxrun splits matrix products
+ *   over its own threads, so on first use it sets OpenBLAS to one thread, process-wide
+ *   (openblas_set_num_threads(1)); and when the OpenBLAS loaded is Debian's serial build, which is not
+ *   safe to call from two threads at once, matrix products of all sessions in the process take turns
+ *   behind one lock. Results are unaffected.)
  *   - A model is immutable after load: its accessors may be called from many threads at once, and one
  *     model may back many sessions on many threads.
  *   - A session is not thread-safe: calls on one session (run, values, profile, free) must not overlap;

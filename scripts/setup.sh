@@ -5,14 +5,16 @@
 set -euo pipefail
 
 # build: compiler driver, meson + ninja, protobuf-c runtime and protoc-c, onnx.proto (from libonnx-dev),
-# stb (libstb-dev: image decode/resize/PNG encode for the CLI's `run -i photo.png` and `viz`), the serial
-# OpenBLAS (libopenblas-serial-dev: the GEMM behind Conv/Gemm/MatMul, 2.6x faster than the portable kernel
-# on resnet18 here; meson -Dblas=none builds without it)
+# stb (libstb-dev: image decode/resize/PNG encode for the CLI's `run -i photo.png` and `viz`), the pthreads
+# OpenBLAS (libopenblas-pthread-dev: the GEMM behind Conv/Gemm/MatMul, 2.6x faster than the portable kernel
+# on resnet18 here, and safe to call from several threads at once, which the serial build is not; meson
+# -Dblas=none builds without it)
 BUILD_PKGS=(gcc meson ninja-build pkg-config libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev
-            libopenblas-serial-dev)
+            libopenblas-pthread-dev)
 # test: Criterion, the ONNX backend test data, clang with its sanitizer and libFuzzer runtimes (ASan + UBSan
-# build, fuzz targets), valgrind (memcheck of the CLI over the pooling conformance tests)
-TEST_PKGS=(libcriterion-dev libonnx-testdata clang libclang-rt-14-dev valgrind)
+# build, fuzz targets), valgrind (memcheck of the CLI over the pooling conformance tests), the serial
+# OpenBLAS runtime (the GEMM and Conv suites run once more against it: its calls must take turns)
+TEST_PKGS=(libcriterion-dev libonnx-testdata clang libclang-rt-14-dev valgrind libopenblas0-serial)
 # models: regenerate the bundled models (models/*/make_*.py) and run the real-model tests (tests/models:
 # the torchvision suite exports torchvision classifiers and compares with PyTorch's output). All scripts
 # run with Debian's /usr/bin/python3.

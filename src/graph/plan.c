@@ -3,6 +3,7 @@
  * and Shape-derived subgraphs such as PyTorch's Shape->Gather->Unsqueeze->Concat->Reshape), so those
  * never run per inference. Activations share one arena: each value gets an offset that no value alive
  * at the same time overlaps (greedy by size, as TFLite's planner does). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,31 @@ static onr_status fold(onr_session *s, size_t k, size_t *folded_total, onr_error
     return ONR_OK;
 }
 
+/* Whether node k, just inferred and not folded, is an activation (Relu, Clip) to fuse into the node
+ * that computes its input (op.h, ONR_OP_FUSES_CLAMP); if so, hands that node the clamp and marks k as
+ * not run. Only when nothing else can see the unclamped value: k is its only reader, it is not a graph
+ * output, and the caller did not ask to keep every value (onr_options.keep_values). */
+static bool fuse_clamp(onr_session *s, size_t k, const unsigned *readers)
+{
+    const onr_node *node = &s->m->nodes[k];
+    if (!node->def->as_clamp || s->opt.keep_values || node->n_in < 1 || node->in[0] < 0)
+        return false;
+    int v = node->in[0], q = s->m->values[v].producer;
+    if (q < 0 || readers[v] != 1 || s->last_use[v] >= s->m->n_nodes)
+        return false;
+    onr_plan_node *pq = &s->pn[q];
+    const onr_node *prod = &s->m->nodes[q];
+    if (!(prod->def->flags & ONR_OP_FUSES_CLAMP) || pq->folded || pq->eager || pq->ctx.clamp.on ||
+        prod->out[0] != v || s->vals[v].dtype != ONR_DTYPE_FLOAT)
+        return false;
+    onr_clamp clamp;
+    if (!node->def->as_clamp(&s->pn[k].ctx, &clamp))
+        return false;
+    pq->ctx.clamp = clamp;
+    s->pn[k].fused = 1;
+    return true;
+}
+
 onr_status onr_plan_build(onr_session *s, onr_error *err)
 {
     const onr_model *m = s->m;
@@ -161,12 +187,18 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
     iv = calloc(n_outputs_total + m->n_nodes + 1, sizeof *iv);
     int *iv_of = malloc((m->n_values + 1) * sizeof *iv_of);          /* value -> its interval, -1 */
     int *alias_root = malloc((m->n_values + 1) * sizeof *alias_root); /* value -> value it aliases, -1 */
-    if (!iv || !iv_of || !alias_root) {
+    unsigned *readers = calloc(m->n_values + 1, sizeof *readers);    /* value -> input slots reading it */
+    if (!iv || !iv_of || !alias_root || !readers) {
         free(iv);
         free(iv_of);
         free(alias_root);
+        free(readers);
         return onr_err(err, ONR_E_NOMEM, "out of memory while planning");
     }
+    for (size_t k = 0; k < m->n_nodes; k++)
+        for (size_t i = 0; i < m->nodes[k].n_in; i++)
+            if (m->nodes[k].in[i] >= 0 && readers[m->nodes[k].in[i]] < UINT_MAX)
+                readers[m->nodes[k].in[i]]++;
 
     /* Values as the plan starts: initializers known, model inputs shaped but not yet bound. */
     for (size_t v = 0; v < m->n_values; v++) {
@@ -239,6 +271,7 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
                 goto fail;
             continue;
         }
+        bool fused = fuse_clamp(s, k, readers);
         for (size_t o = 0; o < node->n_out; o++) {
             if (!c->out[o])
                 continue;
@@ -251,8 +284,9 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
             size_t last = s->opt.keep_values ? m->n_nodes : s->last_use[v] > k ? s->last_use[v] : k;
             int v0 = node->n_in ? node->in[0] : -1;
             int root = v0 >= 0 && alias_root[v0] >= 0 ? alias_root[v0] : v0;
-            if (o == 0 && (node->def->flags & ONR_OP_ALIAS_INPUT0) && root >= 0 && iv_of[root] >= 0) {
-                /* Share input 0's block, which now lives as long as either value is read. */
+            if (o == 0 && ((node->def->flags & ONR_OP_ALIAS_INPUT0) || fused) && root >= 0 && iv_of[root] >= 0) {
+                /* Share input 0's block, which now lives as long as either value is read (a fused
+                 * activation's output is its input's buffer, clamped in place by the producer). */
                 alias_root[v] = root;
                 if (iv[iv_of[root]].last < last)
                     iv[iv_of[root]].last = last;
@@ -299,12 +333,14 @@ onr_status onr_plan_build(onr_session *s, onr_error *err)
     free(iv);
     free(iv_of);
     free(alias_root);
+    free(readers);
     s->planned = 1;
     return ONR_OK;
 fail:
     free(iv);
     free(iv_of);
     free(alias_root);
+    free(readers);
     onr_plan_release(s);
     return st;
 }

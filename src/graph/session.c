@@ -252,7 +252,7 @@ onr_status onr_session_run(onr_session *s, const onr_tensor *in, size_t n_in, co
     onr_plan_release_eager(s); /* the previous run's eager outputs are no longer promised to anyone */
     for (size_t k = 0; k < m->n_nodes; k++) {
         onr_plan_node *p = &s->pn[k];
-        if (p->folded)
+        if (p->folded || p->fused)
             continue;
         uint64_t t0 = s->profile_ns ? now_ns() : 0;
         st = p->eager ? run_eager(s, k, err) : m->nodes[k].def->run(&p->ctx, err);

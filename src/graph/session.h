@@ -8,6 +8,7 @@ typedef struct onr_plan_node {
     onr_op_ctx ctx;
     int folded;             /* computed at plan time: its outputs are constants of this plan */
     int eager;              /* output shapes depend on run-time data: inferred and allocated per run */
+    int fused;              /* an activation its input's producer applies (ONR_OP_FUSES_CLAMP): not run */
     size_t scratch_offset;  /* into the activation arena */
 } onr_plan_node;
 

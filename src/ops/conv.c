@@ -15,12 +15,19 @@
  *    y += w[tap] * shifted x, one output plane per parallel item;
  *  - otherwise im2col + GEMM: columns of (C/g * k1*..*kn) x P for a block of P output positions
  *    (bounded so the scratch stays a few MiB), then Y_g[:, block] = W_g * col.
- * The GEMM paths add the bias in the GEMM's store (onr_sgemm_bias): Y is written once. */
+ * The GEMM paths add the bias in the GEMM's store (onr_sgemm_bias): Y is written once. On x86 with
+ * AVX2+FMA or AVX-512 they run conv_gemm.c's kernels instead of the BLAS: im2col blocks L2-sized
+ * (KC rows x NC positions, filled per thread) and read in place by the kernel, X read in place for 1x1,
+ * batch items and groups in one parallel job (conv_gemm.h). A Relu or Clip
+ * after the Conv is fused by the planner (ONR_OP_FUSES_CLAMP): every float path clamps Y while it is
+ * still in cache, so the activation costs no pass over memory. */
+#include <math.h>
 #include <string.h>
 
 #include "core/shape.h"
 #include "ops/attr.h"
 #include "ops/conv_depthwise.h"
+#include "ops/conv_gemm.h"
 #include "ops/im2col.h"
 #include "ops/op.h"
 #include "ops/pool_geometry.h"
@@ -54,6 +61,7 @@ typedef struct conv_plan {
     size_t batch, cin, cout, group, cin_g, cout_g;
     size_t in_sp, out_sp, ksize, kdim;  /* spatial element counts; kdim = cin_g * ksize (GEMM K) */
     conv_path path;
+    onr_simd_level cg;                  /* im2col and 1x1 products: conv_gemm.c at this level, NONE: sgemm.h */
     size_t chunk;                       /* output positions per im2col block */
     size_t table_bytes;                 /* tap tables at the start of scratch (64-byte rounded) */
     size_t scratch;
@@ -128,7 +136,15 @@ static onr_status make_plan(const onr_op_ctx *c, conv_plan *P, onr_error *err)
     else
         P->path = PATH_IM2COL;
     P->scratch = P->table_bytes;
-    if (P->path == PATH_IM2COL) {
+    P->cg = P->path == PATH_IM2COL || P->path == PATH_1X1 ? onr_conv_gemm_level() : ONR_SIMD_NONE;
+    if (P->cg != ONR_SIMD_NONE) {
+        /* conv_gemm's blocks are its own; the pool is the same at infer and run (plan.c) */
+        size_t threads = (size_t)onr_threadpool_threads(c->pool);
+        size_t bytes = onr_conv_gemm_scratch(threads, P->batch * P->group, P->cout_g, P->out_sp, P->kdim,
+                                             P->path == PATH_IM2COL);
+        if (!onr_add_size(P->scratch, bytes, &P->scratch))
+            return onr_err(err, ONR_E_NOMEM, "im2col scratch size overflows");
+    } else if (P->path == PATH_IM2COL) {
         size_t row_bytes, col;
         if (!onr_mul_size(P->kdim, es, &row_bytes))
             return onr_err(err, ONR_E_NOMEM, "im2col row size overflows");
@@ -169,6 +185,7 @@ typedef struct conv_job {
     const conv_plan *P;
     const onr_taps *taps;
     const void *x, *w, *bias;   /* X (N, C, D..), W (M, C/g, k..), B (M) or NULL */
+    const onr_clamp *clamp;     /* fused activation (float paths) */
     void *y;                    /* (N, M, O..) */
     /* im2col block */
     const float *xg;            /* (C/g, D..) of the current batch item and group */
@@ -204,56 +221,128 @@ static void im2col_seg(void *arg, size_t pos, int64_t other, size_t len, int64_t
  * row by output row, the columns where tap (jh, jw) lands inside X are copied, the rest zeroed. The
  * tap tables give, per axis and tap, the interval [lo, hi) of valid outputs and the input index src
  * at lo (im2col.h). */
+/* Copies and zero runs of im2col rows are short (an output row, often 7..56 floats, or the 1-2 padding
+ * columns at its ends): constant-size memcpy compiles to a few vector moves, where a library call per
+ * run cost more than the run (and compilers turn plain loops back into such calls). The last 8-float
+ * chunk overlaps the one before it; under 8, the binary digits of n pick 4-, 2- and 1-float moves. */
+static void copy_f32(float *d, const float *s, int64_t n)
+{
+    if (n >= 8) {
+        for (int64_t i = 0; i + 8 < n; i += 8)
+            memcpy(d + i, s + i, 8 * sizeof *d);
+        memcpy(d + n - 8, s + n - 8, 8 * sizeof *d);
+        return;
+    }
+    if (n & 4) {
+        memcpy(d, s, 4 * sizeof *d);
+        d += 4;
+        s += 4;
+    }
+    if (n & 2) {
+        memcpy(d, s, 2 * sizeof *d);
+        d += 2;
+        s += 2;
+    }
+    if (n & 1)
+        *d = *s;
+}
+
+static void zero_f32(float *d, int64_t n)
+{
+    static const float zeros[8];
+    if (n >= 8) {
+        for (int64_t i = 0; i + 8 < n; i += 8)
+            memcpy(d + i, zeros, sizeof zeros);
+        memcpy(d + n - 8, zeros, sizeof zeros);
+    } else if (n > 0) {
+        copy_f32(d, zeros, n);
+    }
+}
+
 static void im2col_row_2d(const onr_taps *t, const float *x, size_t jh, size_t jw, size_t p0, size_t p1, float *dst)
 {
     const int64_t OW = t->pos[1], W = t->other[1], sh = t->stride[0], sw = t->stride[1];
     const int64_t lo_h = t->lo[0][jh], hi_h = t->hi[0][jh], src_h = t->src[0][jh];
     const int64_t lo_w = t->lo[1][jw], hi_w = t->hi[1][jw], src_w = t->src[1][jw];
-    size_t p = p0;
-    while (p < p1) {
-        int64_t oh = (int64_t)(p / (size_t)OW), a = (int64_t)(p % (size_t)OW);
-        int64_t b = a + (int64_t)(p1 - p) < OW ? a + (int64_t)(p1 - p) : OW;
-        float *d = dst + (p - p0);
-        if (oh < lo_h || oh >= hi_h) {
-            memset(d, 0, (size_t)(b - a) * sizeof *d);
+    /* conv_gemm fills short blocks (a few output rows) per call: one division per call, not per row */
+    int64_t oh = (int64_t)(p0 / (size_t)OW), a = (int64_t)(p0 % (size_t)OW), left = (int64_t)(p1 - p0);
+    float *d = dst;
+    for (; left > 0; oh++, a = 0) {
+        int64_t b = a + left < OW ? a + left : OW;
+        int64_t va = a > lo_w ? a : lo_w, vb = b < hi_w ? b : hi_w;
+        if (oh < lo_h || oh >= hi_h || va >= vb) {
+            zero_f32(d, b - a);
         } else {
-            const float *xr = x + (src_h + (oh - lo_h) * sh) * W;
-            int64_t va = a > lo_w ? a : lo_w, vb = b < hi_w ? b : hi_w;
-            if (va >= vb) {
-                memset(d, 0, (size_t)(b - a) * sizeof *d);
-            } else {
-                memset(d, 0, (size_t)(va - a) * sizeof *d);
-                const float *xs = xr + src_w + (va - lo_w) * sw;
-                float *dv = d + (va - a);
-                if (sw == 1)
-                    memcpy(dv, xs, (size_t)(vb - va) * sizeof *dv);
-                else
-                    for (int64_t i = 0; i < vb - va; i++)
-                        dv[i] = xs[i * sw];
-                memset(d + (vb - a), 0, (size_t)(b - vb) * sizeof *d);
-            }
+            zero_f32(d, va - a);
+            const float *xs = x + (src_h + (oh - lo_h) * sh) * W + src_w + (va - lo_w) * sw;
+            float *dv = d + (va - a);
+            int64_t n = vb - va;
+            if (sw == 1)
+                copy_f32(dv, xs, n);
+            else if (sw == 2) /* a constant stride the compiler vectorizes (stride-2 stems and downsamplers) */
+                for (int64_t i = 0; i < n; i++)
+                    dv[i] = xs[2 * i];
+            else
+                for (int64_t i = 0; i < n; i++)
+                    dv[i] = xs[i * sw];
+            zero_f32(d + (vb - a), b - vb);
         }
-        p += (size_t)(b - a);
+        d += b - a;
+        left -= b - a;
     }
 }
 
-/* Rows [begin, end) of the column block: row r = (input channel, kernel tap), as W's rows are laid out. */
+/* Columns [p0, p1) of im2col row r = (input channel, kernel tap), as W's rows are laid out, into dst. */
+static void im2col_row(const conv_plan *P, const onr_taps *t, const float *xg, size_t r, size_t p0, size_t p1,
+                       float *dst)
+{
+    size_t ic = r / P->ksize;
+    if (t->n == 2) {
+        size_t tap = r % P->ksize, kw = (size_t)t->kernel[1];
+        im2col_row_2d(t, xg + ic * P->in_sp, tap / kw, tap % kw, p0, p1, dst);
+        return;
+    }
+    int64_t j[ONR_POOL_MAX_SPATIAL];
+    onr_taps_decode(t, r % P->ksize, j);
+    seg_copy s = {xg + ic * P->in_sp, dst};
+    onr_taps_walk(t, j, p0, p1, im2col_seg, &s);
+}
+
+/* Rows [begin, end) of the column block. */
 static void im2col_rows(void *arg, size_t begin, size_t end)
 {
     const conv_job *J = arg;
-    const conv_plan *P = J->P;
     size_t width = J->p1 - J->p0;
-    int64_t j[ONR_POOL_MAX_SPATIAL];
-    for (size_t r = begin; r < end; r++) {
-        size_t ic = r / P->ksize;
-        if (J->taps->n == 2) {
-            size_t tap = r % P->ksize, kw = (size_t)J->taps->kernel[1];
-            im2col_row_2d(J->taps, J->xg + ic * P->in_sp, tap / kw, tap % kw, J->p0, J->p1, J->col + r * width);
-            continue;
+    for (size_t r = begin; r < end; r++)
+        im2col_row(J->P, J->taps, J->xg, r, J->p0, J->p1, J->col + r * width);
+}
+
+/* conv_gemm's B blocks: rows [k0, k1) x positions [p0, p1) of product q = (batch item, group), with
+ * leading dimension ld. Reads only the job, which stays put while conv_gemm runs, so threads may fill
+ * blocks side by side. */
+static void im2col_fill(void *arg, size_t q, size_t k0, size_t k1, size_t p0, size_t p1, float *dst, size_t ld)
+{
+    const conv_job *J = arg;
+    const conv_plan *P = J->P;
+    const onr_taps *t = J->taps;
+    const float *xg = (const float *)J->x + q * P->cin_g * P->in_sp;
+    if (t->n != 2) {
+        for (size_t r = k0; r < k1; r++)
+            im2col_row(P, t, xg, r, p0, p1, dst + (r - k0) * ld);
+        return;
+    }
+    /* (channel, tap row, tap column) of row k0, then stepped: the fill runs per small block */
+    size_t kh = (size_t)t->kernel[0], kw = (size_t)t->kernel[1], tap = k0 % P->ksize;
+    size_t ic = k0 / P->ksize, jh = tap / kw, jw = tap % kw;
+    for (size_t r = k0; r < k1; r++) {
+        im2col_row_2d(t, xg + ic * P->in_sp, jh, jw, p0, p1, dst + (r - k0) * ld);
+        if (++jw == kw) {
+            jw = 0;
+            if (++jh == kh) {
+                jh = 0;
+                ic++;
+            }
         }
-        onr_taps_decode(J->taps, r % P->ksize, j);
-        seg_copy s = {J->xg + ic * P->in_sp, J->col + r * width};
-        onr_taps_walk(J->taps, j, J->p0, J->p1, im2col_seg, &s);
     }
 }
 
@@ -262,6 +351,15 @@ static void conv_im2col_f32(onr_op_ctx *c, conv_job *J, float *col)
     const conv_plan *P = J->P;
     const float *x = J->x, *w = J->w;
     float *y = J->y;
+    if (P->cg != ONR_SIMD_NONE) {
+        /* product q = b * group + g: X and Y advance by one group's channels per q, W and B repeat */
+        onr_cg_problem pr = {.m = P->cout_g, .n = P->out_sp, .k = P->kdim, .count = P->batch * P->group,
+                             .a_period = P->group, .a = w, .lda = P->kdim, .a_step = P->cout_g * P->kdim,
+                             .fill = im2col_fill, .fill_arg = J, .bias = J->bias, .clamp = &c->clamp, .c = y,
+                             .ldc = P->out_sp, .c_step = P->cout_g * P->out_sp};
+        onr_conv_gemm(P->cg, c->pool, &pr, col);
+        return;
+    }
     J->col = col;
     size_t grain = P->chunk >= 1024 ? 1 : 1024 / P->chunk;
     for (size_t b = 0; b < P->batch; b++)
@@ -275,7 +373,7 @@ static void conv_im2col_f32(onr_op_ctx *c, conv_job *J, float *col)
                 J->p1 = p0 + P->chunk < P->out_sp ? p0 + P->chunk : P->out_sp;
                 onr_parallel_for(c->pool, P->kdim, grain, im2col_rows, J);
                 onr_sgemm_bias(c->pool, false, false, P->cout_g, J->p1 - p0, P->kdim, wg, P->kdim, col, J->p1 - p0,
-                               bg, yg + p0, P->out_sp);
+                               bg, &c->clamp, yg + p0, P->out_sp);
             }
         }
 }
@@ -286,12 +384,20 @@ static void conv_1x1_f32(onr_op_ctx *c, conv_job *J)
     const float *x = J->x, *w = J->w;
     float *y = J->y;
     const float *bias = J->bias;
+    if (P->cg != ONR_SIMD_NONE) {
+        onr_cg_problem pr = {.m = P->cout_g, .n = P->out_sp, .k = P->cin_g, .count = P->batch * P->group,
+                             .a_period = P->group, .a = w, .lda = P->kdim, .a_step = P->cout_g * P->kdim, .b = x,
+                             .ldb = P->in_sp, .b_step = P->cin_g * P->in_sp, .bias = bias, .clamp = &c->clamp,
+                             .c = y, .ldc = P->out_sp, .c_step = P->cout_g * P->out_sp};
+        onr_conv_gemm(P->cg, c->pool, &pr, NULL);
+        return;
+    }
     for (size_t b = 0; b < P->batch; b++)
         for (size_t g = 0; g < P->group; g++)
             onr_sgemm_bias(c->pool, false, false, P->cout_g, P->out_sp, P->cin_g, w + g * P->cout_g * P->kdim,
                            P->kdim, x + (b * P->cin + g * P->cin_g) * P->in_sp, P->in_sp,
-                           bias ? bias + g * P->cout_g : NULL, y + (b * P->cout + g * P->cout_g) * P->out_sp,
-                           P->out_sp);
+                           bias ? bias + g * P->cout_g : NULL, &c->clamp,
+                           y + (b * P->cout + g * P->cout_g) * P->out_sp, P->out_sp);
 }
 
 /* ---- direct: y_plane += w[tap] * shifted x_plane, for every tap -------------------------------- */
@@ -356,6 +462,7 @@ static void conv_direct_f32(void *arg, size_t begin, size_t end)
                 onr_taps_walk(J->taps, j, 0, P->out_sp, acc_seg_f32, &s);
             }
         }
+        onr_clamp_apply(J->clamp, yq, P->out_sp);
     }
 }
 
@@ -395,7 +502,8 @@ static onr_status conv_run(onr_op_ctx *c, onr_error *err)
     onr_taps taps;
     onr_taps_init(&taps, &P.g, false, c->scratch);
     conv_job J = {.P = &P, .taps = &taps, .x = c->in[0]->data, .w = c->in[1]->data,
-                  .bias = c->n_in > 2 && c->in[2] ? c->in[2]->data : NULL, .y = c->out[0]->data};
+                  .bias = c->n_in > 2 && c->in[2] ? c->in[2]->data : NULL, .clamp = &c->clamp,
+                  .y = c->out[0]->data};
     size_t planes = P.batch * P.cout;
     if (planes == 0)
         return ONR_OK;
@@ -405,7 +513,8 @@ static onr_status conv_run(onr_op_ctx *c, onr_error *err)
         return ONR_OK;
     }
     if (P.path == PATH_DEPTHWISE) {
-        onr_conv_depthwise2d_f32(c->pool, &P.g, P.batch, P.cin, P.cout, J.x, J.w, J.bias, J.y);
+        float lo = c->clamp.on ? c->clamp.lo : -INFINITY, hi = c->clamp.on ? c->clamp.hi : INFINITY;
+        onr_conv_depthwise2d_f32(c->pool, &P.g, P.batch, P.cin, P.cout, J.x, J.w, J.bias, lo, hi, J.y);
         return ONR_OK;
     }
     if (P.path == PATH_1X1)
@@ -420,4 +529,5 @@ const onr_op_def onr_op_conv = {
     .min_in = 2, .max_in = 3, .min_out = 1, .max_out = 1,
     .params_size = sizeof(conv_params),
     .parse = conv_parse, .infer = conv_infer, .run = conv_run,
+    .flags = ONR_OP_FUSES_CLAMP,
 };

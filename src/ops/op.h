@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "ops/clamp.h"
 #include "onnxrun.h"
 
 /* Values equal onnx.AttributeProto.AttributeType. */
@@ -91,6 +92,7 @@ typedef struct onr_op_ctx {
     void *scratch;
     size_t scratch_bytes;
     onr_call_time when;
+    onr_clamp clamp;               /* ops with ONR_OP_FUSES_CLAMP: clamp output 0 as it is written */
 } onr_op_ctx;
 
 /* The status for a bad value found in an input's data (an index out of range...): a value known while
@@ -118,6 +120,11 @@ enum {
      * the planner may point it at input 0's buffer, so run must skip its copy when out->data == in->data.
      * Safe because no op writes its inputs. */
     ONR_OP_ALIAS_INPUT0 = 1u << 1,
+    /* run applies ctx.clamp (when on) to every float element of output 0 as it writes it. The planner
+     * then fuses a following Relu or Clip (their as_clamp hook) into this node when that activation is
+     * the only reader of output 0 and output 0 is not a graph output: the activation's pass over memory
+     * disappears and its output shares this node's buffer. */
+    ONR_OP_FUSES_CLAMP = 1u << 2,
 };
 
 typedef struct onr_op_def {
@@ -131,6 +138,9 @@ typedef struct onr_op_def {
     onr_status (*infer)(onr_op_ctx *ctx, onr_error *err);
     onr_status (*run)(onr_op_ctx *ctx, onr_error *err);
     unsigned flags;
+    /* NULL, or for an activation that is a clamp of input 0 (Relu, Clip): after infer, true with the
+     * clamp when output 0 is float and its bounds are known now; false leaves the node alone. */
+    bool (*as_clamp)(const onr_op_ctx *ctx, onr_clamp *clamp);
 } onr_op_def;
 
 /* registry.c: look up the def for an op at the model's opset of its domain. On failure returns NULL and

@@ -11,6 +11,8 @@
  *               odd columns are split (AVX2: shuffle_ps 0x88 / 0xDD within 128-bit halves, taps combined
  *               in that lane order, one permute4x64 at the end; AVX-512: permutex2var). Other strides:
  *               scalar.
+ * On AVX-512, stride 2 with kernel width 2 or 3 skips the scratch row (stride-2 streaming mode), and the
+ * same-size 3x3 stride-1 pool on rows of 17..64 keeps three input rows in registers (pool_simd_impl.h).
  * When a whole row fits the scratch (rows up to ~2000 wide), the vertical pass writes it between pad
  * columns (-inf for max, 0 for sums), so the horizontal pass covers every output column with no border
  * case; wider rows are cut into chunks of interior columns and the border columns go scalar. The last
@@ -83,6 +85,22 @@ typedef struct plane_ctx {
     int64_t lo, hi;       /* interior output columns */
     const onr_pool_span *bspan; /* spans of the border columns [0, lo) then [hi, out), or NULL: compute */
 } plane_ctx;
+
+/* Stride-2 streaming mode (AVX-512): one block of 16 output columns; c is its first input column (may be
+ * negative: left padding), ma / mb the lanes of its two input vectors inside the row, mo its output
+ * lanes. S2_MAXB bounds the blocks of a row, plus the one past the end that 3-wide windows peek into. */
+enum { S2_MAXB = 72 };
+/* Software prefetch distance of that mode, in bytes: with the hardware prefetchers alone it ran at about
+ * half the bandwidth of one sequential stream on planes in L3 or DRAM. Measured 1-16 KiB, T0 to T2
+ * hints: 8 KiB with T0 best (32x64x56x56 k2s2 1.3-1.4 -> 0.55-0.6 ms, 1x96x111x111 k3s2 -10%). */
+enum { S2_PREFETCH = 8192 };
+typedef struct s2_block {
+    int64_t c;
+    uint32_t ma, mb, mo;
+} s2_block;
+
+/* 3x3 stride-1 same-size mode (AVX-512): rows of at most S1K3_MAXB vectors, held in registers. */
+enum { S1K3_MAXB = 4 };
 
 /* Flat mode (same-size stride-1 planes of at most FLAT_MAX floats): see pool_simd_impl.h. */
 enum { FLAT_MAX = 2048, FLAT_PAD = 32 };
@@ -277,6 +295,13 @@ __attribute__((target("avx2"))) static void global_small_avx2(const float *x, si
 #define VGT_I(a, b) _mm512_cmpgt_epi32_mask(a, b)
 #define VMASK_ADD(m, k, t) _mm512_mask_add_ps(m, k, m, t)
 #define VMASK_NANMAX(m, k, t, neg_inf) _mm512_mask_mov_ps(m, k, nanmax_avx512(m, t))
+#define VLOAD_M(src, k, p) _mm512_mask_loadu_ps(src, (__mmask16)(k), p)
+#define VSTORE_M(p, k, v) _mm512_mask_storeu_ps(p, (__mmask16)(k), v)
+/* lanes [lo1 .. lo15, hi0] and [lo15, hi0 .. hi14] of the 32 floats lo:hi */
+#define VALIGN1(hi, lo)                                                                                      \
+    _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(hi), _mm512_castps_si512(lo), 1))
+#define VALIGN15(hi, lo)                                                                                     \
+    _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(hi), _mm512_castps_si512(lo), 15))
 
 static inline __attribute__((target("avx512f"), always_inline)) double vsum_double_avx512(__m512 v)
 {

@@ -445,6 +445,294 @@ FN static bool NAME(pool2d_flat)(const onr_pool_geom *g, bool is_max, bool cip, 
     return true;
 }
 
+#if VMASKS
+/* Stride-2 streaming mode, kernel width 2 or 3, left pad 0 or 1: every output row reads its input rows
+ * straight from the plane, 32 columns per block, and writes its outputs once; no scratch row (that copy
+ * and its reload were a third of the padded mode's memory operations). The vertical op runs on the two
+ * input vectors of a block, VEVEN / VODD split the result into even and odd columns, and the third tap
+ * is a neighbouring block's lanes moved by one (VALIGN1 / VALIGN15, see s2_row), so every input vector is
+ * loaded once per window row it belongs to. Columns outside the row (left pad, right pad, ceil-mode
+ * overhang) are masked loads that read as the pad value (-inf for max, 0 for sums), so border windows
+ * need no scalar code. Taps are combined in the padded mode's order (rows top down, then columns left to
+ * right), so sums round the same. Used only when no output column's window is empty. The rows a few
+ * output rows ahead are prefetched (S2_PREFETCH, pool_simd.c). Max keeps nanmax: a plain MAXPS pass with
+ * a NaN check and redo measured no faster, the check costing what nanmax saves. */
+FN_INLINE VEC NAME(s2_ld)(const float *p, uint32_t m, VEC padv, bool full)
+{
+    return full ? VLOAD(p) : VLOAD_M(padv, m, p);
+}
+
+/* Vertical op over nr rows of the 2*VW columns at p (only the first VW when `half`), split even / odd. */
+FN_INLINE void NAME(s2_cols)(const float *p, int64_t iw, int64_t nr, uint32_t ma, uint32_t mb, bool full, bool half,
+                             VEC padv, bool is_max, VEC *e, VEC *o)
+{
+    VEC a = NAME(s2_ld)(p, ma, padv, full), b = half ? padv : NAME(s2_ld)(p + VW, mb, padv, full);
+    for (int64_t i = 1; i < nr; i++) {
+        const VEC ai = NAME(s2_ld)(p + i * iw, ma, padv, full);
+        const VEC bi = half ? padv : NAME(s2_ld)(p + i * iw + VW, mb, padv, full);
+        a = NAME(op)(a, ai, is_max);
+        if (!half)
+            b = NAME(op)(b, bi, is_max);
+    }
+    *e = VEVEN(a, b);
+    *o = VODD(a, b);
+}
+
+FN_INLINE void NAME(s2_eo)(const float *r, int64_t iw, int64_t nr, const s2_block *bk, VEC padv, bool is_max,
+                           VEC *e, VEC *o)
+{
+    const float *p = r + bk->c;
+    if (bk->mb == 0 && bk->ma == 0) { /* the block past the end that a 3-wide window peeks into */
+        *e = *o = padv;
+    } else if (bk->mb == 0) {
+        NAME(s2_cols)(p, iw, nr, bk->ma, 0, false, true, padv, is_max, e, o);
+    } else if ((bk->ma & bk->mb) == 0xFFFFu) { /* interior blocks: plain loads */
+        NAME(s2_cols)(p, iw, nr, 0xFFFFu, 0xFFFFu, true, false, padv, is_max, e, o);
+    } else {
+        NAME(s2_cols)(p, iw, nr, bk->ma, bk->mb, false, false, padv, is_max, e, o);
+    }
+}
+
+/* One output row. pw = 0: window o starts at even column 2o, so its taps are the block's even lanes, odd
+ * lanes, then (kw = 3) the next block's even lanes moved down one. pw = 1: it starts at 2o - 1, so the taps
+ * are the previous block's odd lanes moved up one, then even, then odd; blocks then start on column
+ * 32b, aligned with the row. */
+FN_INLINE void NAME(s2_row)(const s2_block *bk, int64_t nb, const float *r, int64_t iw, int64_t nr, float *yr,
+                            const float *colinv, float scale, bool is_max, int64_t kw, int64_t pw)
+{
+    const VEC padv = VSET1(is_max ? -INFINITY : 0.0f), vs = VSET1(scale);
+    VEC e = padv, o = padv, oprev = padv;
+    if (kw == 3 && pw == 0)
+        NAME(s2_eo)(r, iw, nr, &bk[0], padv, is_max, &e, &o);
+    for (int64_t b = 0; b < nb; b++) {
+        VEC m;
+        if (pw == 1) {
+            NAME(s2_eo)(r, iw, nr, &bk[b], padv, is_max, &e, &o);
+            m = NAME(op)(VALIGN15(o, oprev), e, is_max);
+            if (kw == 3)
+                m = NAME(op)(m, o, is_max);
+            oprev = o;
+        } else if (kw == 3) {
+            VEC en, on;
+            NAME(s2_eo)(r, iw, nr, &bk[b + 1], padv, is_max, &en, &on);
+            m = NAME(op)(NAME(op)(e, o, is_max), VALIGN1(en, e), is_max);
+            e = en;
+            o = on;
+        } else {
+            NAME(s2_eo)(r, iw, nr, &bk[b], padv, is_max, &e, &o);
+            m = NAME(op)(e, o, is_max);
+        }
+        if (!is_max)
+            m = VMUL(VMUL(m, VLOAD_M(VZERO(), bk[b].mo, colinv + b * VW)), vs);
+        if (bk[b].mo == 0xFFFFu)
+            VSTORE(yr + b * VW, m);
+        else
+            VSTORE_M(yr + b * VW, bk[b].mo, m);
+    }
+}
+
+FN_INLINE void NAME(planes_s2)(const plane_ctx *c, const s2_block *bk, int64_t nb, const float *x, float *y,
+                               size_t p0, size_t p1, bool is_max, int64_t kh, int64_t kw, int64_t pw)
+{
+    const onr_pool_geom *g = c->g;
+    const int64_t iw = g->ax[1].in, oh_n = g->ax[0].out, ow_n = g->ax[1].out;
+    const size_t in_plane = (size_t)(g->ax[0].in * iw), out_plane = (size_t)(oh_n * ow_n);
+    const float emptyv = is_max ? 0.0f : (c->cip ? 0.0f : NAN);
+    const int64_t sh = g->ax[0].stride;
+    for (size_t p = p0; p < p1; p++) {
+        const float *xp = x + p * in_plane;
+        float *yp = y + p * out_plane;
+        for (int64_t oh = 0; oh < oh_n; oh++) {
+            const row_desc rd = c->all_rows ? c->rows[oh] : NAME(make_row)(g, oh, c->cip);
+            float *yr = yp + oh * ow_n;
+            { /* the rows this row's successors start on, S2_PREFETCH bytes ahead (see pool_simd.c) */
+                const uintptr_t a = (uintptr_t)(xp + rd.off + kh * iw) + S2_PREFETCH;
+                const uintptr_t e = a + (uintptr_t)(sh * iw) * sizeof(float);
+                for (uintptr_t q = a; q < e; q += 64)
+                    __builtin_prefetch((const void *)q, 0, 3);
+            }
+            if (rd.count == 0) { /* a row of windows wholly in the padding */
+                for (int64_t ow = 0; ow < ow_n; ow++)
+                    yr[ow] = emptyv;
+            } else if (rd.count == kh && nb == 1) { /* constants here: the taps and blocks unroll */
+                NAME(s2_row)(bk, 1, xp + rd.off, iw, kh, yr, c->colinv, rd.scale, is_max, kw, pw);
+            } else if (rd.count == kh && nb == 2) {
+                NAME(s2_row)(bk, 2, xp + rd.off, iw, kh, yr, c->colinv, rd.scale, is_max, kw, pw);
+            } else if (rd.count == kh) {
+                NAME(s2_row)(bk, nb, xp + rd.off, iw, kh, yr, c->colinv, rd.scale, is_max, kw, pw);
+            } else {
+                NAME(s2_row)(bk, nb, xp + rd.off, iw, rd.count, yr, c->colinv, rd.scale, is_max, kw, pw);
+            }
+        }
+    }
+}
+
+/* Sets up stride-2 streaming for c's geometry when it applies (see above); returns false otherwise. */
+FN static bool NAME(pool2d_s2)(const plane_ctx *c, bool is_max, const float *x, float *y, size_t p0, size_t p1)
+{
+    const onr_pool_axis *aw = &c->g->ax[1];
+    const int64_t iw = aw->in, ow_n = aw->out, kw = aw->kernel, pw = aw->pad_begin, kh = c->g->ax[0].kernel;
+    if (aw->stride != 2 || (kw != 2 && kw != 3) || c->n_empty != 0 || iw <= NARROW_MAX ||
+        ow_n > VW * (S2_MAXB - 1) || pw > 1)
+        return false;
+    const int64_t nb = (ow_n + VW - 1) / VW;
+    s2_block bk[S2_MAXB];
+    for (int64_t b = 0; b <= nb; b++) {
+        const int64_t c0 = 2 * VW * b - (pw == 1 ? 0 : pw);
+        uint32_t m[2];
+        for (int h = 0; h < 2; h++) { /* lanes l with 0 <= c0 + h*VW + l < iw */
+            const int64_t s = c0 + h * VW, lo = s < 0 ? -s : 0, hi = iw - s;
+            m[h] = hi <= lo ? 0u : ((hi >= VW ? 0xFFFFu : (1u << hi) - 1u) & ~((1u << lo) - 1u));
+        }
+        const int64_t n = ow_n - b * VW;
+        bk[b] = (s2_block){c0, m[0], m[1], n >= VW ? 0xFFFFu : n > 0 ? (1u << n) - 1u : 0u};
+    }
+#define S2(MAX, KH, KW, PW) NAME(planes_s2)(c, bk, nb, x, y, p0, p1, MAX, KH, KW, PW)
+#define S2_PW(MAX, KH, KW)                                                                                   \
+    do {                                                                                                     \
+        if (pw == 0)                                                                                         \
+            S2(MAX, KH, KW, 0);                                                                              \
+        else                                                                                                 \
+            S2(MAX, KH, KW, 1);                                                                              \
+    } while (0)
+    if (is_max) {
+        if (kh == 2 && kw == 2)
+            S2_PW(true, 2, 2);
+        else if (kh == 3 && kw == 3)
+            S2_PW(true, 3, 3);
+        else if (kw == 2)
+            S2_PW(true, kh, 2);
+        else
+            S2_PW(true, kh, 3);
+    } else {
+        if (kh == 2 && kw == 2)
+            S2_PW(false, 2, 2);
+        else if (kh == 3 && kw == 3)
+            S2_PW(false, 3, 3);
+        else if (kw == 2)
+            S2_PW(false, kh, 2);
+        else
+            S2_PW(false, kh, 3);
+    }
+#undef S2_PW
+#undef S2
+    return true;
+}
+
+/* 3x3 stride-1 same-size mode (pads 1 on every side), rows of NARROW_MAX+1 .. S1K3_MAXB*VW columns: the
+ * plane is walked row by row with three input rows held in registers, so each input vector is loaded
+ * once; the horizontal neighbours come from VALIGN1 / VALIGN15 across the row's vectors instead of
+ * reloading a stored vertical result at +-1 (the flat mode's 3 loads, plus the column index and scale
+ * loads, per output vector). Taps are combined in the flat mode's order and border taps are masked off
+ * the same way, so results match it bit for bit. */
+FN_INLINE void NAME(s1k3_load)(VEC *v, const float *r, int64_t nb, uint32_t mlast, VEC padv)
+{
+    for (int64_t b = 0; b + 1 < nb; b++)
+        v[b] = VLOAD(r + b * VW);
+    v[nb - 1] = VLOAD_M(padv, mlast, r + (nb - 1) * VW);
+}
+
+FN_INLINE void NAME(plane_s1k3)(const float *xp, float *yp, int64_t H, int64_t W, const float *scale, bool is_max,
+                                int64_t nb)
+{
+    const VEC padv = VSET1(is_max ? -INFINITY : 0.0f);
+    const int64_t tail = W - (nb - 1) * VW, rtail = W - 1 - (nb - 1) * VW; /* 1..VW, -1..VW-1 */
+    const uint32_t mlast = tail >= VW ? 0xFFFFu : (1u << tail) - 1u;
+    VEC x0[S1K3_MAXB], x1[S1K3_MAXB], x2[S1K3_MAXB], v[S1K3_MAXB];
+    for (int64_t b = 0; b < nb; b++)
+        x0[b] = x2[b] = padv; /* H = 1 never reads them; the compiler cannot tell */
+    NAME(s1k3_load)(x1, xp, nb, mlast, padv);
+    if (H > 1)
+        NAME(s1k3_load)(x2, xp + W, nb, mlast, padv);
+    for (int64_t r = 0; r < H; r++) {
+        for (int64_t b = 0; b < nb; b++) {
+            if (r == 0)
+                v[b] = H > 1 ? NAME(op)(x1[b], x2[b], is_max) : x1[b];
+            else if (r == H - 1)
+                v[b] = NAME(op)(x0[b], x1[b], is_max);
+            else
+                v[b] = NAME(op)(NAME(op)(x0[b], x1[b], is_max), x2[b], is_max);
+        }
+        const float *sc = scale + (r == 0 ? 0 : r == H - 1 ? 2 : 1) * S1K3_MAXB * VW;
+        float *yr = yp + r * W;
+        for (int64_t b = 0; b < nb; b++) {
+            const VEC left = VALIGN15(v[b], b > 0 ? v[b - 1] : padv);
+            const VEC right = VALIGN1(b + 1 < nb ? v[b + 1] : padv, v[b]);
+            const uint32_t lk = b == 0 ? 0xFFFEu : 0xFFFFu;
+            const uint32_t rk = b + 1 < nb ? 0xFFFFu : rtail > 0 ? (1u << rtail) - 1u : 0u;
+            VEC m;
+            if (is_max) {
+                m = VMASK_NANMAX(v[b], (VMASK)lk, left, padv);
+                m = VMASK_NANMAX(m, (VMASK)rk, right, padv);
+            } else {
+                m = VMASK_ADD(v[b], (VMASK)lk, left);
+                m = VMASK_ADD(m, (VMASK)rk, right);
+                m = VMUL(m, VLOAD(sc + b * VW));
+            }
+            if (b + 1 < nb)
+                VSTORE(yr + b * VW, m);
+            else
+                VSTORE_M(yr + b * VW, mlast, m);
+        }
+        if (r + 1 < H) {
+            for (int64_t b = 0; b < nb; b++) {
+                x0[b] = x1[b];
+                x1[b] = x2[b];
+            }
+            if (r + 2 < H)
+                NAME(s1k3_load)(x2, xp + (r + 2) * W, nb, mlast, padv);
+        }
+    }
+}
+
+FN_INLINE void NAME(planes_s1k3)(const float *x, float *y, size_t p0, size_t p1, int64_t H, int64_t W,
+                                 const float *scale, bool is_max, int64_t nb)
+{
+    const size_t plane = (size_t)(H * W);
+    for (size_t p = p0; p < p1; p++)
+        NAME(plane_s1k3)(x + p * plane, y + p * plane, H, W, scale, is_max, nb);
+}
+
+/* Sets up the 3x3 stride-1 mode when it applies; returns false otherwise. */
+FN static bool NAME(pool2d_s1k3)(const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y, size_t p0,
+                                 size_t p1)
+{
+    const onr_pool_axis *ah = &g->ax[0], *aw = &g->ax[1];
+    const int64_t H = ah->in, W = aw->in;
+    for (int a = 0; a < 2; a++)
+        if (g->ax[a].stride != 1 || g->ax[a].kernel != 3 || g->ax[a].pad_begin != 1 || g->ax[a].out != g->ax[a].in)
+            return false;
+    if (W <= NARROW_MAX || W > S1K3_MAXB * VW)
+        return false;
+    /* averages: 1 / (row divisor * column divisor), the flat mode's rounding, for the first row, the
+     * rows between and the last row (the only three row divisors a 3x3 same-size pool has) */
+    float scale[3 * S1K3_MAXB * VW];
+    if (!is_max) {
+        const int64_t rows[3] = {0, H > 2 ? 1 : 0, H - 1};
+        for (int k = 0; k < 3; k++) {
+            const onr_pool_span sr = onr_pool_window(ah, rows[k]);
+            const double rd = (double)(cip ? sr.padded : sr.count);
+            for (int64_t col = 0; col < S1K3_MAXB * VW; col++) {
+                const onr_pool_span sc = onr_pool_window(aw, col < W ? col : W - 1);
+                scale[k * S1K3_MAXB * VW + col] = (float)(1.0 / (rd * (double)(cip ? sc.padded : sc.count)));
+            }
+        }
+    }
+    const int64_t nb = (W + VW - 1) / VW;
+#define S1K3(MAX, NB) NAME(planes_s1k3)(x, y, p0, p1, H, W, scale, MAX, NB)
+    switch (nb * 2 + (is_max ? 1 : 0)) { /* nb >= 2: W > NARROW_MAX */
+    case 4: S1K3(false, 2); break;
+    case 5: S1K3(true, 2); break;
+    case 6: S1K3(false, 3); break;
+    case 7: S1K3(true, 3); break;
+    case 8: S1K3(false, 4); break;
+    default: S1K3(true, 4); break;
+    }
+#undef S1K3
+    return true;
+}
+#endif
+
 FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, const float *x, float *y, size_t p0,
                                 size_t p1)
 {
@@ -452,6 +740,10 @@ FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, c
     const int64_t iw = aw->in, oh_n = g->ax[0].out, ow_n = aw->out, kw = aw->kernel, sw = aw->stride,
                   pw = aw->pad_begin;
     const size_t in_plane = (size_t)(g->ax[0].in * iw), out_plane = (size_t)(oh_n * ow_n);
+#if VMASKS
+    if (NAME(pool2d_s1k3)(g, is_max, cip, x, y, p0, p1))
+        return;
+#endif
     if (NAME(pool2d_flat)(g, is_max, cip, x, y, p0, p1))
         return;
     float tmp[TMP + TMP_PAD] __attribute__((aligned(64)));
@@ -488,6 +780,10 @@ FN static void NAME(pool2d_f32)(const onr_pool_geom *g, bool is_max, bool cip, c
         c.colinv = is_max ? NULL : colinv;
         c.empty = empty;
         c.narrow = iw <= NARROW_MAX;
+#if VMASKS
+        if (NAME(pool2d_s2)(&c, is_max, x, y, p0, p1))
+            return;
+#endif
         /* pad columns of every scratch row, once: the passes never write them */
         const float padv = is_max ? -INFINITY : 0.0f;
         for (int64_t i = 0; i < c.group; i++) {

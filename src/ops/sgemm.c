@@ -28,6 +28,7 @@ typedef struct job {
     size_t m, n, k;
     float alpha, beta;
     const float *bias;  /* m values added to the rows of C instead of beta * C, or NULL */
+    const onr_clamp *clamp; /* applied to each element of C once it is final, or NULL */
     const float *a, *b;
     size_t lda, ldb, ldc;
     float *c;
@@ -171,6 +172,8 @@ static void tile(const job *J, size_t t)
             }
         }
     }
+    for (size_t r = 0; r < mc; r++) /* the tile is final and still in cache */
+        onr_clamp_apply(J->clamp, J->c + (i0 + r) * J->ldc + n0, n1 - n0);
 }
 
 static void tile_range(void *arg, size_t begin, size_t end)
@@ -215,6 +218,7 @@ static void gemv_range(void *arg, size_t begin, size_t end)
                 c[j] += s * bp[j];
         }
     }
+    onr_clamp_apply(J->clamp, c + begin, end - begin);
 }
 
 /* k == 0: C = beta * C, or the row bias. */
@@ -225,6 +229,8 @@ static void scale_c(const job *J)
             float *c = J->c + i * J->ldc + j;
             *c = J->bias ? J->bias[i] : J->beta == 0.0f ? 0.0f : J->beta * *c;
         }
+    for (size_t i = 0; i < J->m; i++)
+        onr_clamp_apply(J->clamp, J->c + i * J->ldc, J->n);
 }
 
 static void run(onr_gemm_impl impl, onr_threadpool *pool, job *J)
@@ -236,7 +242,7 @@ static void run(onr_gemm_impl impl, onr_threadpool *pool, job *J)
         return;
     }
     if (impl != ONR_GEMM_PORTABLE && onr_sgemm_blas(pool, J->ta, J->tb, J->m, J->n, J->k, J->alpha, J->a, J->lda,
-                                                    J->b, J->ldb, J->beta, J->bias, J->c, J->ldc))
+                                                    J->b, J->ldb, J->beta, J->bias, J->clamp, J->c, J->ldc))
         return;
     size_t threads = (size_t)onr_threadpool_threads(pool);
     if (J->m == 1) {
@@ -258,24 +264,26 @@ static void run(onr_gemm_impl impl, onr_threadpool *pool, job *J)
 
 void onr_sgemm_impl(onr_gemm_impl impl, onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
                     size_t k, float alpha, const float *a, size_t lda, const float *b, size_t ldb, float beta,
-                    const float *bias, float *c, size_t ldc)
+                    const float *bias, const onr_clamp *clamp, float *c, size_t ldc)
 {
     job J = {.ta = trans_a, .tb = trans_b, .m = m, .n = n, .k = k, .alpha = bias ? 1.0f : alpha,
-             .beta = bias ? 0.0f : beta, .bias = bias, .a = a, .b = b, .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
+             .beta = bias ? 0.0f : beta, .bias = bias, .clamp = clamp && clamp->on ? clamp : NULL, .a = a, .b = b,
+             .lda = lda, .ldb = ldb, .ldc = ldc, .c = c};
     run(impl, pool, &J);
 }
 
 void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
                const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc)
 {
-    onr_sgemm_impl(ONR_GEMM_AUTO, pool, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, NULL, c, ldc);
+    onr_sgemm_impl(ONR_GEMM_AUTO, pool, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, NULL, NULL, c, ldc);
 }
 
 void onr_sgemm_bias(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
-                    const float *a, size_t lda, const float *b, size_t ldb, const float *bias, float *c, size_t ldc)
+                    const float *a, size_t lda, const float *b, size_t ldb, const float *bias,
+                    const onr_clamp *clamp, float *c, size_t ldc)
 {
     /* bias NULL acts as 0: the plain product with beta 0. */
-    onr_sgemm_impl(ONR_GEMM_AUTO, pool, trans_a, trans_b, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, bias, c, ldc);
+    onr_sgemm_impl(ONR_GEMM_AUTO, pool, trans_a, trans_b, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, bias, clamp, c, ldc);
 }
 
 const char *onr_gemm_backend(void)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/parallel.h"
+#include "ops/clamp.h"
 #include "onnxrun.h"
 
 /* C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
@@ -22,20 +23,22 @@
 void onr_sgemm(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha,
                const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
-/* C = op(A) * op(B) + bias[i] along each row i (bias: m values; NULL acts as 0): the bias of Conv
- * and Linear layers fused into the GEMM's store, so C is written once and never read. */
+/* C = clamp(op(A) * op(B) + bias[i]) along each row i (bias: m values; NULL acts as 0; clamp NULL or
+ * off: none): the bias and fused activation of Conv layers applied while each part of C is still in
+ * cache, so C is never read back from memory. */
 void onr_sgemm_bias(onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
-                    const float *a, size_t lda, const float *b, size_t ldb, const float *bias, float *c, size_t ldc);
+                    const float *a, size_t lda, const float *b, size_t ldb, const float *bias,
+                    const onr_clamp *clamp, float *c, size_t ldc);
 
 /* Which implementation runs the float product: AUTO is the BLAS when the build links one
  * (meson -Dblas, see sgemm_blas.c), else the portable blocked kernel; PORTABLE forces the latter,
  * BLAS asks for the former (falling back to PORTABLE without one). onr_sgemm and onr_sgemm_bias are
  * AUTO; the others exist so tests can hold both against the same references. bias != NULL means
- * onr_sgemm_bias (alpha and beta are then ignored). */
+ * onr_sgemm_bias (alpha and beta are then ignored); clamp applies to every result. */
 typedef enum onr_gemm_impl { ONR_GEMM_AUTO, ONR_GEMM_PORTABLE, ONR_GEMM_BLAS } onr_gemm_impl;
 void onr_sgemm_impl(onr_gemm_impl impl, onr_threadpool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
                     size_t k, float alpha, const float *a, size_t lda, const float *b, size_t ldb, float beta,
-                    const float *bias, float *c, size_t ldc);
+                    const float *bias, const onr_clamp *clamp, float *c, size_t ldc);
 
 /* The BLAS this build uses for AUTO ("openblas"), or NULL for the portable kernel only. */
 const char *onr_gemm_backend(void);

@@ -432,6 +432,35 @@ static onr_status unary_run(onr_op_ctx *c, onr_error *err)
     return ONR_OK;
 }
 
+/* ---- as a fusable clamp (op.h, ONR_OP_FUSES_CLAMP) -------------------------------------------------
+ * Only float32: the fused kernels are float ones. Clip's bounds must be known at plan time (initializers
+ * or folded constants, as exporters write them); they are read exactly as unary_run reads them. */
+
+static bool relu_as_clamp(const onr_op_ctx *c, onr_clamp *clamp)
+{
+    if (c->out[0]->dtype != ONR_DTYPE_FLOAT)
+        return false;
+    *clamp = onr_clamp_make(0.0f, INFINITY);
+    return true;
+}
+
+static bool clip_as_clamp(const onr_op_ctx *c, onr_clamp *clamp)
+{
+    const unary_params *p = c->params;
+    if (c->out[0]->dtype != ONR_DTYPE_FLOAT)
+        return false;
+    float lo = p->min, hi = p->max;
+    if (p->bound_inputs) {
+        const onr_tensor *tlo = c->n_in > 1 ? c->in[1] : NULL, *thi = c->n_in > 2 ? c->in[2] : NULL;
+        if ((tlo && !tlo->data) || (thi && !thi->data))
+            return false;
+        lo = tlo ? (float)onr_load_as_double(ONR_DTYPE_FLOAT, tlo->data, 0) : -INFINITY;
+        hi = thi ? (float)onr_load_as_double(ONR_DTYPE_FLOAT, thi->data, 0) : INFINITY;
+    }
+    *clamp = onr_clamp_make(lo, hi);
+    return true;
+}
+
 #define UNARY_DEF(sym, opname, from)                                                                          \
     const onr_op_def sym = {                                                                                  \
         .domain = "", .op_type = opname, .since = from, .until = 22,                                          \
@@ -440,7 +469,13 @@ static onr_status unary_run(onr_op_ctx *c, onr_error *err)
         .infer = unary_infer, .run = unary_run,                                                               \
     };
 
-UNARY_DEF(onr_op_relu, "Relu", 1)
+/* Relu: also a clamp the planner can fuse into the Conv before it. */
+const onr_op_def onr_op_relu = {
+    .domain = "", .op_type = "Relu", .since = 1, .until = 22,
+    .min_in = 1, .max_in = 1, .min_out = 1, .max_out = 1,
+    .params_size = sizeof(unary_params), .parse = unary_parse,
+    .infer = unary_infer, .run = unary_run, .as_clamp = relu_as_clamp,
+};
 UNARY_DEF(onr_op_leakyrelu, "LeakyRelu", 1)
 UNARY_DEF(onr_op_elu, "Elu", 1)
 UNARY_DEF(onr_op_selu, "Selu", 1)
@@ -483,7 +518,7 @@ const onr_op_def onr_op_clip = {
     .domain = "", .op_type = "Clip", .since = 1, .until = 22,
     .min_in = 1, .max_in = 3, .min_out = 1, .max_out = 1,
     .params_size = sizeof(unary_params), .parse = unary_parse,
-    .infer = unary_infer, .run = unary_run,
+    .infer = unary_infer, .run = unary_run, .as_clamp = clip_as_clamp,
 };
 
 /* ---- Dropout ---------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@
 
 #include "compute_harness.h"
 #include "conv_reference.h"
+#include "ops/conv_depthwise.h"
+#include "ops/conv_gemm.h"
 
 /* ---- hand-worked Conv -------------------------------------------------------------------------- */
 
@@ -349,6 +351,11 @@ Test(conv, paths_vs_reference)
         {2, 1, 6, 1, 1, {19, 23}, {5, 5}, {1, 1}, {2, 2}, {4, 4}, {4, 4}, 0, true, false},
         {2, 1, 4, 1, 1, {3, 90}, {1, 70}, {1, 2}, {1, 1}, {0, 3}, {1, 5}, 0, true, false},
         {2, 1, 5, 1, 2, {9, 1}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, 0, true, false},
+        /* ... widths around the vector kernels' 8 and 16 lanes, through the op (conv.c's call) */
+        {2, 2, 6, 1, 1, {9, 15}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, 0, true, false},
+        {2, 1, 4, 1, 2, {8, 33}, {3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}, 0, true, false},
+        {2, 1, 3, 1, 1, {6, 113}, {3, 3}, {2, 2}, {1, 1}, {0, 0}, {1, 1}, 1, true, false},
+        {2, 1, 4, 1, 1, {11, 17}, {5, 5}, {2, 2}, {1, 1}, {2, 2}, {2, 2}, 0, true, false},
         /* cin_g = 1 with many outputs per group: im2col */
         {2, 1, 1, 1, 32, {12, 11}, {5, 5}, {1, 2}, {1, 1}, {2, 2}, {2, 2}, 0, true, false},
         /* 3-D dilated strided grouped */
@@ -368,6 +375,169 @@ Test(conv, paths_vs_reference)
     }
 }
 
+/* ---- the 2-D depthwise kernel at every vector level --------------------------------------------- */
+
+typedef struct dw_case {
+    const char *name;
+    int64_t batch, c, mult, h, w, kh, kw, sh, sw, dh;
+    int64_t pads[4]; /* top, left, bottom, right */
+    int act;         /* 0 none, 1 Relu (0, +inf), 2 Clip (-0.3, 0.4) */
+    bool nan;        /* some inputs NaN */
+} dw_case;
+
+static const float DW_ACT[3][2] = {{-INFINITY, INFINITY}, {0.0f, INFINITY}, {-0.3f, 0.4f}};
+
+/* The ONNX Relu / Clip of an unfused value: NaN stays NaN. */
+static double dw_clamp(double v, double lo, double hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Runs onr_conv_depthwise2d_f32_level at level lv on c against ref_conv + the clamp; returns the number
+ * of mismatches (NaN must meet NaN, everything else within 1e-5 relative + absolute). */
+static size_t dw_check(const dw_case *c, onr_simd_level lv, onr_threadpool *pool, ch_rng *g)
+{
+    const int64_t m = c->c * c->mult;
+    ref_geom rg = {.n = 2, .k = {c->kh, c->kw}, .s = {c->sh, c->sw}, .d = {c->dh, 1},
+                   .pb = {c->pads[0], c->pads[1]}, .pe = {c->pads[2], c->pads[3]}, .group = c->c};
+    int64_t oh = ref_conv_out(c->h, c->kh, c->sh, c->dh, c->pads[0], c->pads[2]);
+    int64_t ow = ref_conv_out(c->w, c->kw, c->sw, 1, c->pads[1], c->pads[3]);
+    cr_assert(oh > 0 && ow > 0, "%s: empty output", c->name);
+    onr_pool_geom geo = {.n = 2};
+    geo.ax[0] = (onr_pool_axis){c->h, oh, c->kh, c->sh, c->dh, c->pads[0], c->pads[2]};
+    geo.ax[1] = (onr_pool_axis){c->w, ow, c->kw, c->sw, 1, c->pads[1], c->pads[3]};
+    size_t nx = (size_t)(c->batch * c->c * c->h * c->w), nw = (size_t)(m * c->kh * c->kw);
+    size_t ny = (size_t)(c->batch * m * oh * ow);
+    double *x = ch_rand_f64(g, nx), *w = ch_rand_f64(g, nw), *b = ch_rand_f64(g, (size_t)m);
+    if (c->nan)
+        for (size_t i = 3; i < nx; i += 37)
+            x[i] = NAN;
+    double *want = malloc(ny * sizeof *want);
+    int64_t xdims[4] = {c->batch, c->c, c->h, c->w}, ydims[4];
+    ref_conv(x, xdims, w, m, b, &rg, want, ydims);
+    float *xf = malloc(nx * sizeof *xf), *wf = malloc(nw * sizeof *wf), *bf = malloc((size_t)m * sizeof *bf);
+    float *y = malloc(ny * sizeof *y);
+    for (size_t i = 0; i < nx; i++)
+        xf[i] = (float)x[i];
+    for (size_t i = 0; i < nw; i++)
+        wf[i] = (float)w[i];
+    for (int64_t i = 0; i < m; i++)
+        bf[i] = (float)b[i];
+    for (size_t i = 0; i < ny; i++)
+        y[i] = 12345.0f; /* every element must be written */
+    const float lo = DW_ACT[c->act][0], hi = DW_ACT[c->act][1];
+    onr_conv_depthwise2d_f32_level(lv, pool, &geo, (size_t)c->batch, (size_t)c->c, (size_t)m, xf, wf, bf, lo, hi, y);
+    size_t bad = 0, nans = 0;
+    for (size_t i = 0; i < ny; i++) {
+        double e = dw_clamp(want[i], lo, hi), got = y[i];
+        nans += isnan(e);
+        bool ok = isnan(e) ? isnan(got) : fabs(got - e) <= 1e-5 * (1.0 + fabs(e));
+        if (!ok && bad++ < 3)
+            cr_expect(0, "%s (level %d): element %zu of %zu is %.9g, expected %.9g", c->name, (int)lv, i, ny, got, e);
+    }
+    if (c->nan)
+        cr_expect(nans > 0 && nans < ny, "%s: %zu of %zu outputs NaN", c->name, nans, ny);
+    free(x);
+    free(w);
+    free(b);
+    free(want);
+    free(xf);
+    free(wf);
+    free(bf);
+    free(y);
+    return bad;
+}
+
+Test(conv, depthwise_kernel_every_level)
+{
+    /* The vector kernels take 3- and 5-wide kernels at column stride 1 and 2: widths around the 8 and 16
+     * lanes (last vector partial, edge vectors on both sides, a row narrower than one vector), pads 0 and
+     * 1, asymmetric pads, pads wider than a vector (more edge vectors than the plane caches masks for) and
+     * as wide as the kernel (rows and columns whose window is all padding), multiplier 2, batch 2,
+     * row dilation, short kernels (1x3, 2x5), and the fused clamp with NaN inputs. Every level the CPU
+     * runs, plus the portable kernel (level NONE) on the same data. */
+    const dw_case cases[] = {
+        {"3x3 s1 p1 56x56", 1, 5, 1, 56, 56, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s1 p1 w7", 1, 3, 1, 9, 7, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s1 p1 w15", 1, 3, 1, 8, 15, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 1, false},
+        {"3x3 s1 p1 w17", 2, 3, 1, 7, 17, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s1 p1 w33", 1, 4, 1, 6, 33, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 2, false},
+        {"3x3 s1 p1 w113", 1, 2, 1, 5, 113, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s1 p0 w17", 1, 3, 1, 6, 17, 3, 3, 1, 1, 1, {0, 0, 0, 0}, 0, false},
+        {"3x3 s1 p0 w66 (no edge vector)", 1, 2, 1, 5, 66, 3, 3, 1, 1, 1, {0, 0, 0, 0}, 0, false},
+        {"3x3 s2 p1 112x112", 1, 3, 1, 112, 112, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 p1 w7", 1, 3, 1, 7, 7, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 p1 w15", 2, 2, 1, 9, 15, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 1, false},
+        {"3x3 s2 p1 w17", 1, 3, 1, 10, 17, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 p1 w33", 1, 3, 1, 11, 33, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 2, false},
+        {"3x3 s2 p1 w113", 1, 2, 1, 7, 113, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 p0 w33", 1, 3, 1, 9, 33, 3, 3, 2, 2, 1, {0, 0, 0, 0}, 0, false},
+        {"3x3 s2 p0 w66", 1, 2, 1, 8, 66, 3, 3, 2, 2, 1, {0, 0, 0, 0}, 0, false},
+        {"3x3 s2 TF-style pads 0/1", 1, 3, 1, 14, 14, 3, 3, 2, 2, 1, {0, 0, 1, 1}, 0, false},
+        {"3x3 s1 asymmetric pads", 1, 3, 1, 13, 35, 3, 3, 1, 1, 1, {2, 0, 0, 1}, 0, false},
+        {"3x3 s2 asymmetric pads", 1, 3, 1, 13, 35, 3, 3, 2, 2, 1, {0, 2, 1, 0}, 0, false},
+        {"3x3 s1 pads 3 (all-padding rows and columns)", 1, 2, 1, 5, 6, 3, 3, 1, 1, 1, {3, 3, 3, 3}, 0, false},
+        {"3x3 s2 pads 2", 1, 2, 1, 9, 19, 3, 3, 2, 2, 1, {2, 2, 2, 2}, 2, false},
+        {"3x3 s1 pads 70 (many edge vectors)", 1, 1, 1, 3, 20, 3, 3, 1, 1, 1, {0, 70, 0, 70}, 0, false},
+        {"3x3 s2 pads 40", 1, 1, 1, 3, 20, 3, 3, 2, 2, 1, {1, 40, 1, 41}, 0, false},
+        {"3x3 s1 w1", 1, 2, 1, 4, 1, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 h1 w2", 1, 2, 1, 1, 2, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s1 multiplier 2 batch 2", 2, 3, 2, 11, 21, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 multiplier 2 batch 2", 2, 3, 2, 12, 37, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 1, false},
+        {"3x3 s1 row stride 2", 1, 2, 1, 12, 30, 3, 3, 2, 1, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 s2 row stride 1", 1, 2, 1, 12, 30, 3, 3, 1, 2, 1, {1, 1, 1, 1}, 0, false},
+        {"3x3 row dilation 2", 1, 2, 1, 12, 30, 3, 3, 1, 1, 2, {2, 1, 2, 1}, 0, false},
+        {"1x3 s1", 1, 2, 1, 6, 29, 1, 3, 1, 1, 1, {0, 1, 0, 1}, 0, false},
+        {"2x5 s2", 1, 2, 1, 7, 29, 2, 5, 1, 2, 1, {1, 2, 0, 2}, 0, false},
+        {"5x5 s1 p2 14x14", 1, 4, 1, 14, 14, 5, 5, 1, 1, 1, {2, 2, 2, 2}, 0, false},
+        {"5x5 s1 p2 w9", 1, 2, 1, 9, 9, 5, 5, 1, 1, 1, {2, 2, 2, 2}, 2, false},
+        {"5x5 s2 p2 w31", 2, 2, 1, 15, 31, 5, 5, 2, 2, 1, {2, 2, 2, 2}, 0, false},
+        {"5x5 s2 p2 112x112", 1, 2, 1, 112, 112, 5, 5, 2, 2, 1, {2, 2, 2, 2}, 0, false},
+        {"5x5 s1 p0 w40", 1, 2, 1, 9, 40, 5, 5, 1, 1, 1, {0, 0, 0, 0}, 0, false},
+        {"Relu with NaN inputs s1", 1, 3, 1, 10, 33, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 1, true},
+        {"Clip with NaN inputs s2", 1, 3, 1, 10, 35, 3, 3, 2, 2, 1, {1, 1, 1, 1}, 2, true},
+        {"Clip with NaN inputs 5x5 s2", 1, 2, 1, 10, 19, 5, 5, 2, 2, 1, {2, 2, 2, 2}, 2, true},
+        {"no clamp, NaN inputs", 1, 2, 1, 9, 17, 3, 3, 1, 1, 1, {1, 1, 1, 1}, 0, true},
+        /* generic-only shapes, for the clamp there: stride 3, column dilation via a 7-wide kernel */
+        {"7x7 s3 Clip (portable kernel)", 1, 2, 1, 20, 23, 7, 7, 3, 3, 1, {3, 3, 3, 3}, 2, true},
+    };
+    ch_rng g = {0xD3A7ull};
+    onr_threadpool *pool = onr_threadpool_new(3);
+    onr_simd_level top = onr_pool_simd_level();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int lv = ONR_SIMD_NONE; lv <= (int)top; lv++) {
+            ch_rng gi = g; /* the same data at every level */
+            cr_expect_eq(dw_check(&cases[i], (onr_simd_level)lv, lv == (int)top ? pool : NULL, &gi), 0,
+                         "%s at level %d", cases[i].name, lv);
+            if (lv == (int)top)
+                g = gi;
+        }
+    onr_threadpool_free(pool);
+}
+
+Test(conv, depthwise_clamp_exact)
+{
+    /* Hand-worked: x (1x8) with a NaN at 6, kernel [0 1 0] pads 1 (identity, but 0 * NaN is NaN, so the
+     * NaN's neighbours are NaN too), bias 0.5: y = [-1.5 1.5 3.5 -6.5 0.75 NaN NaN NaN]. Relu, Clip(-1, 2)
+     * and Clip(-1.5, 3.5) (bounds equal to values) of that; NaN stays NaN (ONNX Relu / Clip). */
+    float x[8] = {-2.0f, 1.0f, 3.0f, -7.0f, 0.25f, 9.0f, NAN, 4.0f}, w[3] = {0, 1, 0}, b[1] = {0.5f};
+    onr_pool_geom geo = {.n = 2};
+    geo.ax[0] = (onr_pool_axis){1, 1, 1, 1, 1, 0, 0};
+    geo.ax[1] = (onr_pool_axis){8, 8, 3, 1, 1, 1, 1};
+    const float acts[3][2] = {{0.0f, INFINITY}, {-1.0f, 2.0f}, {-1.5f, 3.5f}};
+    const float want[3][8] = {{0.0f, 1.5f, 3.5f, 0.0f, 0.75f, NAN, NAN, NAN},
+                              {-1.0f, 1.5f, 2.0f, -1.0f, 0.75f, NAN, NAN, NAN},
+                              {-1.5f, 1.5f, 3.5f, -1.5f, 0.75f, NAN, NAN, NAN}};
+    for (int lv = ONR_SIMD_NONE; lv <= (int)onr_pool_simd_level(); lv++)
+        for (int a = 0; a < 3; a++) {
+            float y[8];
+            onr_conv_depthwise2d_f32_level((onr_simd_level)lv, NULL, &geo, 1, 1, 1, x, w, b, acts[a][0], acts[a][1], y);
+            for (int i = 0; i < 8; i++)
+                cr_expect(isnan(want[a][i]) ? isnan(y[i]) : y[i] == want[a][i], "level %d act %d: y[%d] = %g, want %g",
+                          lv, a, i, y[i], want[a][i]);
+        }
+}
+
 Test(conv, im2col_blocks_are_bounded)
 {
     /* The scratch for a large conv stays a few MiB (blocks of output positions), not the full
@@ -378,10 +548,192 @@ Test(conv, im2col_blocks_are_bounded)
     ch_exec(&r, "Conv", 11, NULL, 0, (const onr_tensor *[]){&x, &w}, 2, 1, NULL);
     cr_expect_eq(r.st, ONR_OK, "%s", r.err.message);
     cr_expect_leq(r.scratch_bytes, (size_t)5 << 20, "scratch %zu bytes", r.scratch_bytes);
-    cr_expect_gt(r.scratch_bytes, (size_t)1 << 20, "scratch %zu bytes", r.scratch_bytes);
+    /* conv_gemm.c keeps its blocks L2-sized (a few hundred KiB); the BLAS path wants MiB blocks */
+    size_t least = onr_conv_gemm_level() != ONR_SIMD_NONE ? (size_t)64 << 10 : (size_t)1 << 20;
+    cr_expect_gt(r.scratch_bytes, least, "scratch %zu bytes", r.scratch_bytes);
     ch_free(&r);
     free(xv);
     free(wv);
+}
+
+/* ---- conv_gemm: the im2col / 1x1 micro-kernels (conv_gemm.c) --------------------------------------- */
+
+/* Conv through parse -> infer -> run like ch_exec, with the fused clamp in the context (the planner's
+ * ONR_OP_FUSES_CLAMP hand-off). Output and scratch start as NaN bytes. y->data is malloc'd. */
+static onr_status cg_exec(onr_tensor *y, const onr_attr *attrs, size_t na, const onr_tensor *const *in, size_t n_in,
+                          onr_threadpool *pool, onr_clamp clamp)
+{
+    onr_error err = {0};
+    const onr_op_def *def = onr_op_find("", "Conv", 11, &err);
+    cr_assert(def != NULL);
+    onr_node_desc node = {.name = "n", .op_type = "Conv", .domain = "", .opset = 11, .attrs = attrs, .n_attrs = na,
+                          .n_inputs = n_in, .n_outputs = 1};
+    void *params = calloc(1, def->params_size);
+    onr_tensor *ov[1] = {y};
+    memset(y, 0, sizeof *y);
+    onr_op_ctx ctx = {.params = params, .opset = 11, .n_in = n_in, .in = in, .n_out = 1, .out = ov, .pool = pool,
+                      .clamp = clamp};
+    onr_status st = def->parse(&node, params, &err);
+    if (st == ONR_OK)
+        st = def->infer(&ctx, &err);
+    if (st == ONR_OK) {
+        size_t bytes = onr_tensor_count(y) * sizeof(float);
+        y->data = malloc(bytes ? bytes : 1);
+        memset(y->data, 0xFF, bytes);
+        void *scratch = malloc(ctx.scratch_bytes ? ctx.scratch_bytes : 1);
+        memset(scratch, 0xFF, ctx.scratch_bytes);
+        ctx.scratch = scratch;
+        st = def->run(&ctx, &err);
+        free(scratch);
+    }
+    cr_expect_eq(st, ONR_OK, "Conv: %s", err.message);
+    free(params);
+    return st;
+}
+
+typedef struct cg_case {
+    int64_t batch, group, m, cin_g, kh, kw, s, pad_h, pad_w, oh, ow;
+    bool bias;
+} cg_case;
+
+static bool same_bits(float a, float b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Runs one shape at every kernel level the CPU has (ONR_SIMD_NONE: the BLAS path) and 1, 2 and 3
+ * threads: all against the double reference; the kernels' results bit for bit equal to each other
+ * (one fma chain per element, conv_gemm.h); a Relu and a Clip fused in (with NaNs in X) equal to the
+ * clamp of the unfused result, bit for bit. */
+static void cg_check(const cg_case *c, ch_rng *g)
+{
+    int64_t in_h = (c->oh - 1) * c->s + c->kh - 2 * c->pad_h, in_w = (c->ow - 1) * c->s + c->kw - 2 * c->pad_w;
+    int64_t cin = c->group * c->cin_g, cout = c->group * c->m;
+    int64_t xdims[4] = {c->batch, cin, in_h, in_w}, wdims[4] = {cout, c->cin_g, c->kh, c->kw};
+    size_t nx = (size_t)(c->batch * cin * in_h * in_w), nw = (size_t)(cout * c->cin_g * c->kh * c->kw);
+    size_t ny = (size_t)(c->batch * cout * c->oh * c->ow);
+    char what[200];
+    snprintf(what, sizeof what, "N%lld g%lld M%lld K%lld (cin_g %lld, %lldx%lld s%lld p%lld,%lld) out %lldx%lld%s",
+             (long long)c->batch, (long long)c->group, (long long)c->m, (long long)(c->cin_g * c->kh * c->kw),
+             (long long)c->cin_g, (long long)c->kh, (long long)c->kw, (long long)c->s, (long long)c->pad_h,
+             (long long)c->pad_w, (long long)c->oh, (long long)c->ow, c->bias ? " bias" : "");
+    cr_assert(in_h >= 1 && in_w >= 1, "%s: bad case", what);
+    double *x = ch_rand_f64(g, nx), *w = ch_rand_f64(g, nw), *b = ch_rand_f64(g, (size_t)cout);
+    double *want = malloc(ny * sizeof *want);
+    ref_geom rg = {.n = 2, .group = c->group, .k = {c->kh, c->kw}, .s = {c->s, c->s}, .d = {1, 1},
+                   .pb = {c->pad_h, c->pad_w}, .pe = {c->pad_h, c->pad_w}};
+    int64_t ydims[5];
+    ref_conv(x, xdims, w, cout, c->bias ? b : NULL, &rg, want, ydims);
+    cr_assert(ydims[2] == c->oh && ydims[3] == c->ow, "%s: reference output %lldx%lld", what, (long long)ydims[2],
+              (long long)ydims[3]);
+    float *xf = malloc(nx * sizeof *xf), *xn = malloc(nx * sizeof *xn), *wf = malloc(nw * sizeof *wf);
+    float *bf = malloc((size_t)cout * sizeof *bf);
+    for (size_t i = 0; i < nx; i++)
+        xf[i] = xn[i] = (float)x[i];
+    for (size_t i = 0; i < nx; i += 97) /* NaN inputs for the clamp runs */
+        xn[i] = NAN;
+    for (size_t i = 0; i < nw; i++)
+        wf[i] = (float)w[i];
+    for (int64_t i = 0; i < cout; i++)
+        bf[i] = (float)b[i];
+    onr_attr attrs[3] = {A_INTS("strides", c->s, c->s), A_INTS("pads", c->pad_h, c->pad_w, c->pad_h, c->pad_w),
+                         A_INT("group", c->group)};
+    onr_tensor xt = sh_t(ONR_DTYPE_FLOAT, 4, xdims, xf), xnt = sh_t(ONR_DTYPE_FLOAT, 4, xdims, xn);
+    onr_tensor wt = sh_t(ONR_DTYPE_FLOAT, 4, wdims, wf), bt = sh_t(ONR_DTYPE_FLOAT, 1, wdims, bf);
+    const onr_tensor *in[3] = {&xt, &wt, &bt}, *in_nan[3] = {&xnt, &wt, &bt};
+    size_t n_in = c->bias ? 3 : 2;
+    double tol = 1e-5 + 5e-7 * (double)(c->cin_g * c->kh * c->kw);
+    onr_threadpool *pools[3] = {NULL, onr_threadpool_new(2), onr_threadpool_new(3)};
+    onr_simd_level top = onr_conv_gemm_level();
+    float *first = NULL; /* the first kernel result: every other level and thread count must equal it */
+    for (int lv = ONR_SIMD_NONE; lv <= (int)top; lv++) {
+        if (lv == ONR_SIMD_AVX2 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
+            continue;
+        onr_conv_gemm_cap((onr_simd_level)lv);
+        for (int t = 0; t < 3; t++) {
+            if (lv == ONR_SIMD_NONE && t > 1)
+                continue;
+            onr_tensor y;
+            if (cg_exec(&y, attrs, 3, in, n_in, pools[t], (onr_clamp){0}) != ONR_OK)
+                continue;
+            char at[260];
+            snprintf(at, sizeof at, "%s, level %d, %d thread(s)", what, lv, t + 1);
+            ch_expect_close(&y, 4, ydims, want, tol, tol, at);
+            if (lv != ONR_SIMD_NONE && !first) {
+                first = y.data;
+                continue;
+            }
+            if (lv != ONR_SIMD_NONE) {
+                size_t diff = 0;
+                for (size_t i = 0; i < ny; i++)
+                    diff += !same_bits(((float *)y.data)[i], first[i]);
+                cr_expect_eq(diff, 0, "%s: %zu elements differ from the first kernel run", at, diff);
+            }
+            free(y.data);
+        }
+    }
+    /* the fused clamp, NaNs in X: clamp(unclamped) bit for bit, NaN where the reference is NaN */
+    if (top != ONR_SIMD_NONE) {
+        onr_conv_gemm_cap(top);
+        onr_tensor plain;
+        if (cg_exec(&plain, attrs, 3, in_nan, n_in, pools[1], (onr_clamp){0}) == ONR_OK) {
+            const onr_clamp acts[2] = {onr_clamp_make(0.0f, INFINITY), onr_clamp_make(-0.3f, 0.4f)};
+            for (int a = 0; a < 2; a++) {
+                onr_tensor y;
+                if (cg_exec(&y, attrs, 3, in_nan, n_in, pools[a + 1], acts[a]) != ONR_OK)
+                    continue;
+                size_t diff = 0, nans = 0;
+                for (size_t i = 0; i < ny; i++) {
+                    float u = ((float *)plain.data)[i], v = ((float *)y.data)[i];
+                    diff += !same_bits(v, onr_clamp_f32(u, acts[a].lo, acts[a].hi));
+                    nans += isnan(v);
+                }
+                cr_expect_eq(diff, 0, "%s, clamp %d: %zu elements are not the clamped unfused value", what, a, diff);
+                cr_expect_gt(nans, 0, "%s, clamp %d: the NaN inputs left no NaN output", what, a);
+                free(y.data);
+            }
+            free(plain.data);
+        }
+    }
+    onr_conv_gemm_cap(ONR_SIMD_AVX512);
+    free(first);
+    for (int t = 1; t < 3; t++)
+        onr_threadpool_free(pools[t]);
+    free(x);
+    free(w);
+    free(b);
+    free(want);
+    free(xf);
+    free(xn);
+    free(wf);
+    free(bf);
+}
+
+Test(conv, gemm_kernel_edges)
+{
+    /* Tile edges of the micro-kernels (AVX-512 12 x 32, AVX2 6 x 16): output channels M around the tile
+     * rows, output positions N around the vector and tile widths (masked last vectors, one-vector tiles)
+     * up to several column blocks, K around the 256-row K blocks (bias at the first, clamp at the
+     * last). Every M x N pair once, K cycling through its list; each as a 1x1 convolution (B is X
+     * itself) and through im2col (3x3 pad 1, 1x3, or 1x1 stride 2), strides 1 and 2, bias or not, some
+     * grouped and with batch 2. */
+    static const int64_t ms[] = {1, 11, 12, 13, 25, 64}, ks[] = {1, 3, 9, 27, 255, 256, 257, 600};
+    static const int64_t outs[][2] = {{1, 1}, {3, 5}, {4, 4}, {1, 17}, {1, 31}, {3, 11}, {10, 10}, {56, 56}};
+    ch_rng g = {0xC0FFEEull};
+    int i = 0;
+    for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++)
+        for (size_t ni = 0; ni < sizeof outs / sizeof outs[0]; ni++, i++) {
+            int64_t m = ms[mi], k = ks[(mi * 3 + ni) % 8], oh = outs[ni][0], ow = outs[ni][1];
+            bool small = m * k * oh * ow < ((int64_t)1 << 22);
+            int64_t batch = small && i % 3 == 0 ? 2 : 1, group = small && i % 5 == 1 ? 2 : 1;
+            cg_case one = {batch, group, m, k, 1, 1, 1, 0, 0, oh, ow, i % 2 == 0};
+            cg_check(&one, &g);
+            int64_t s = 1 + (int64_t)((mi + ni) % 2);
+            cg_case col = k % 9 == 0   ? (cg_case){batch, group, m, k / 9, 3, 3, s, 1, 1, oh, ow, i % 2 == 1}
+                          : k % 3 == 0 ? (cg_case){batch, group, m, k / 3, 1, 3, s, 0, 1, oh, ow, i % 2 == 1}
+                                       : (cg_case){batch, group, m, k, 1, 1, 2, 0, 0, oh, ow, i % 2 == 1};
+            cg_check(&col, &g);
+        }
 }
 
 /* ---- validation ------------------------------------------------------------------------------- */

@@ -95,7 +95,7 @@ Test(sgemm, row_bias)
         naive(ta, tb, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, 0.0, NULL, 0, want);
         for (size_t i = 0; i < m * n; i++)
             want[i] += bias[i / n];
-        onr_sgemm_bias(t % 2 ? pool : NULL, ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, bias, c, n);
+        onr_sgemm_bias(t % 2 ? pool : NULL, ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, bias, NULL, c, n);
         for (size_t i = 0; i < m * n; i++)
             if (!(fabs(c[i] - want[i]) <= 1e-4))
                 cr_expect(0, "m%zu n%zu k%zu: C[%zu] = %g, want %g", m, n, k, i, c[i], want[i]);
@@ -104,6 +104,50 @@ Test(sgemm, row_bias)
         free(bias);
         free(c);
         free(want);
+    }
+    onr_threadpool_free(pool);
+}
+
+Test(sgemm, bias_and_clamp_on_every_path)
+{
+    /* C = clamp(A B + bias) on both implementations, alone and with 2 threads, over shapes that the BLAS
+     * path cuts into column slices (wide C), row slices (narrow C, many rows), cache-sized slices (big
+     * C) or leaves whole (small): every element must see its row's bias once and the clamp once, and a
+     * NaN in A must reach its row of C (the clamp lets NaN through, like Clip). */
+    const size_t shapes[][3] = {{3, 10, 4}, {64, 3136, 24}, {512, 49, 300}, {96, 1000, 64}, {1, 1000, 1280}};
+    const onr_gemm_impl impls[] = {ONR_GEMM_PORTABLE, ONR_GEMM_BLAS};
+    const onr_clamp clamp = onr_clamp_make(-0.5f, 0.25f);
+    ch_rng g = {99};
+    onr_threadpool *pool = onr_threadpool_new(2);
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        size_t m = shapes[t][0], n = shapes[t][1], k = shapes[t][2];
+        float *a = ch_rand_f32(&g, m * k), *b = ch_rand_f32(&g, k * n), *bias = ch_rand_f32(&g, m);
+        a[(m - 1) * k] = NAN; /* the last row of C is all NaN */
+        double *want = malloc(m * n * sizeof *want);
+        naive(false, false, m, n, k, 1.0, a, k, b, n, 0.0, NULL, 0, want);
+        float *c = malloc(m * n * sizeof *c);
+        for (size_t ii = 0; ii < 2; ii++)
+            for (int th = 0; th < 2; th++) {
+                for (size_t i = 0; i < m * n; i++)
+                    c[i] = NAN;
+                onr_sgemm_impl(impls[ii], th ? pool : NULL, false, false, m, n, k, 1.0f, a, k, b, n, 0.0f, bias,
+                               &clamp, c, n);
+                size_t bad = 0;
+                for (size_t i = 0; i < m * n; i++) {
+                    double w = want[i] + bias[i / n];
+                    w = w < -0.5 ? -0.5 : w > 0.25 ? 0.25 : w;
+                    bool ok = i / n == m - 1 ? isnan(c[i]) : fabs(c[i] - w) <= 1e-4;
+                    if (!ok && bad++ < 3)
+                        cr_expect(0, "m%zu n%zu k%zu impl %zu threads %d: C[%zu] = %g, want %g", m, n, k, ii, th + 1,
+                                  i, c[i], i / n == m - 1 ? NAN : w);
+                }
+                cr_expect_eq(bad, 0, "m%zu n%zu k%zu impl %zu threads %d: %zu wrong", m, n, k, ii, th + 1, bad);
+            }
+        free(a);
+        free(b);
+        free(bias);
+        free(want);
+        free(c);
     }
     onr_threadpool_free(pool);
 }

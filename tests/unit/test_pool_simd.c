@@ -290,3 +290,102 @@ Test(pool_simd, global_all_paths_match_reference)
                 free(xf);
             }
 }
+
+/* The stride-2 streaming mode (AVX-512): widths around its 32-column blocks and the rows' ends (odd, even,
+ * one block and a lane, 111 and 113 like the ceil-mode stems), left pads of 0 and 1 (the two tap layouts),
+ * a left pad of 2 (not taken: padded mode), ceil-mode overhang, kernels of 2 and 3 with the other axis'
+ * kernel different, batch and channels > 1; max with NaN / infinities, averages with and without the pads
+ * counted. Each against the reference and, in check_case, the generic and portable paths. */
+Test(pool_simd, pool2d_stride2_streaming_widths)
+{
+    static const int64_t widths[] = {17, 31, 32, 33, 47, 55, 56, 57, 63, 64, 65, 111, 113, 224};
+    static const struct {
+        int kind;
+        int64_t kh, kw, pb, pe;
+        int ceil_mode, cip;
+    } ks[] = {
+        {REF_MAX, 2, 2, 0, 0, 0, 0}, {REF_MAX, 2, 2, 0, 0, 1, 0}, {REF_MAX, 3, 3, 1, 1, 0, 0},
+        {REF_MAX, 3, 3, 0, 0, 1, 0}, {REF_MAX, 3, 3, 1, 0, 1, 0}, {REF_MAX, 2, 3, 0, 1, 0, 0},
+        {REF_MAX, 3, 2, 1, 0, 0, 0}, {REF_MAX, 3, 3, 2, 2, 0, 0}, {REF_MAX, 2, 2, 1, 1, 0, 0},
+        {REF_AVG, 2, 2, 0, 0, 0, 0}, {REF_AVG, 2, 2, 0, 0, 1, 1}, {REF_AVG, 3, 3, 1, 1, 0, 0},
+        {REF_AVG, 3, 3, 1, 1, 1, 1}, {REF_AVG, 3, 3, 0, 0, 1, 0}, {REF_AVG, 2, 3, 1, 0, 0, 1},
+        {REF_AVG, 2, 2, 1, 1, 1, 0},
+    };
+    unsigned seed = 700;
+    for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++)
+        for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+            const int64_t w = widths[wi], h = 7 + (int64_t)(wi % 3);
+            case2d c = {"stride-2 streaming", ks[k].kind, 2, 3, h, w, ks[k].kh, ks[k].kw, 2, 2,
+                        {ks[k].pb, ks[k].pb, ks[k].pe, ks[k].pe}, ks[k].ceil_mode, ks[k].cip};
+            check_case(&c, false, seed++);
+            if (ks[k].kind == REF_MAX)
+                check_case(&c, true, seed++);
+        }
+}
+
+/* The 3x3 stride-1 same-size mode (AVX-512): rows of 17..64 columns (1 to 4 vectors, full and partial
+ * last vectors), heights 1, 2, 3 and more, max with NaN / infinities, averages with and without the pads
+ * counted; 65 columns and 16 columns are the neighbours that take the padded and flat modes. */
+Test(pool_simd, pool2d_k3s1p1_rows_in_registers)
+{
+    static const int64_t widths[] = {16, 17, 28, 31, 32, 33, 47, 48, 49, 63, 64, 65};
+    static const int64_t heights[] = {1, 2, 3, 6, 28};
+    unsigned seed = 900;
+    for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++)
+        for (size_t hi = 0; hi < sizeof heights / sizeof heights[0]; hi++)
+            for (int kind = REF_MAX; kind <= REF_AVG; kind++)
+                for (int cip = 0; cip <= (kind == REF_AVG); cip++) {
+                    case2d c = {"k3s1p1 rows in registers", kind, 2, 2, heights[hi], widths[wi], 3, 3, 1, 1,
+                                {1, 1, 1, 1}, 0, cip};
+                    check_case(&c, false, seed++);
+                    if (kind == REF_MAX)
+                        check_case(&c, true, seed++);
+                }
+}
+
+/* One NaN (or -inf) at every column of one row in turn, so it lands in every lane of every block, in the
+ * first and last vectors and in the lane a 3-wide window borrows from the next block. */
+Test(pool_simd, pool2d_one_nan_in_every_lane)
+{
+    static const struct {
+        int64_t k, s, pad, w;
+    } ks[] = {{2, 2, 0, 57}, {3, 2, 1, 57}, {3, 2, 0, 65}, {3, 1, 1, 40}};
+    for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++)
+        for (int v = 0; v < 2; v++)
+            for (int64_t col = 0; col < ks[k].w; col++) {
+                const int64_t H = 5, W = ks[k].w;
+                const int64_t xd[4] = {1, 1, H, W}, kk[2] = {ks[k].k, ks[k].k}, ss[2] = {ks[k].s, ks[k].s},
+                              pads[4] = {ks[k].pad, ks[k].pad, ks[k].pad, ks[k].pad};
+                float *xf = make_input((size_t)(H * W), 1000 + (unsigned)col, false);
+                xf[2 * W + col] = v == 0 ? NAN : -INFINITY;
+                double *xd64 = malloc((size_t)(H * W) * sizeof *xd64);
+                for (int64_t i = 0; i < H * W; i++)
+                    xd64[i] = xf[i];
+                ref_pool_cfg rc = {.kind = REF_MAX, .n = 2, .N = 1, .C = 1, .in = {H, W}, .kernel = {kk[0], kk[1]},
+                                   .strides = {ss[0], ss[1]}, .dilations = {1, 1},
+                                   .pads = {pads[0], pads[1], pads[2], pads[3]}};
+                int64_t out[REF_MAX_SPATIAL], pb[REF_MAX_SPATIAL], pe[REF_MAX_SPATIAL];
+                cr_assert(ref_pool_shape(&rc, out, pb, pe));
+                const size_t ny = (size_t)(out[0] * out[1]);
+                double *want = malloc(ny * sizeof *want);
+                ref_pool(&rc, xd64, want, NULL);
+                onr_pool_attrs pa = {.n_kernel = 2, .n_strides = 2, .n_pads = 4, .kernel = {kk[0], kk[1]},
+                                     .strides = {ss[0], ss[1]}, .pads = {pads[0], pads[1], pads[2], pads[3]}};
+                onr_pool_geom g;
+                onr_error err = {0};
+                cr_assert_eq(onr_pool_resolve(&pa, 2, xd + 2, NULL, &g, &err), ONR_OK, "%s", err.message);
+                float *yv = malloc(ny * sizeof *yv);
+                for (int lv = ONR_SIMD_AVX2; lv <= (int)onr_pool_simd_level(); lv++) {
+                    onr_pool2d_f32_simd((onr_simd_level)lv, &g, true, false, xf, yv, 0, 1);
+                    for (size_t i = 0; i < ny; i++)
+                        cr_assert(close_to(yv[i], want[i], 0.0),
+                                  "k%lld s%lld pad %lld width %lld, %s at column %lld (%s): y[%zu] = %g, reference %g",
+                                  (long long)kk[0], (long long)ss[0], (long long)pads[0], (long long)W,
+                                  v == 0 ? "NaN" : "-inf", (long long)col, LEVEL_NAMES[lv], i, (double)yv[i], want[i]);
+                }
+                free(yv);
+                free(want);
+                free(xd64);
+                free(xf);
+            }
+}
