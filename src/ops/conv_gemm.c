@@ -33,6 +33,8 @@
 #define NC_ALIGN 32
 /* A thread's share is at least this many rows of A when rows are split (24 and 96 measured the same). */
 #define MIN_ROW_CHUNK 48
+/* Below this many multiply-adds a Conv runs on one thread (see onr_conv_gemm). */
+#define SPLIT_MIN_MACS ((size_t)1 << 21)
 
 typedef struct cg_blocks {
     size_t kc, nk;      /* K block rows, count */
@@ -239,7 +241,11 @@ void onr_conv_gemm(onr_simd_level lv, onr_threadpool *pool, const onr_cg_problem
     J.scratch = scratch ? (char *)scratch + (64 - (uintptr_t)scratch % 64) % 64 : NULL;
     atomic_init(&J.next, 0);
     size_t total = J.B.nn * J.B.nm * p->count;
-    onr_parallel_for(total > 1 ? pool : NULL, total < threads ? total : threads, 1, worker, &J);
+    /* A small product stays on the calling thread: split, its output ends up half in the other core's
+     * cache, and the next op reading it there cost more than the split saved (MNIST's first Conv, 0.4M
+     * multiply-adds: 8.9 us on 1 thread, 16 us on 2). */
+    bool split = total > 1 && p->count * p->m * p->n * p->k >= SPLIT_MIN_MACS;
+    onr_parallel_for(split ? pool : NULL, total < threads ? total : threads, 1, worker, &J);
 }
 
 #else /* no kernels in this build: onr_conv_gemm_level() says NONE, so onr_conv_gemm is never called */
