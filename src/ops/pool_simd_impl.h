@@ -545,9 +545,13 @@ FN_INLINE void NAME(planes_s2)(const plane_ctx *c, const s2_block *bk, int64_t n
         for (int64_t oh = 0; oh < oh_n; oh++) {
             const row_desc rd = c->all_rows ? c->rows[oh] : NAME(make_row)(g, oh, c->cip);
             float *yr = yp + oh * ow_n;
-            { /* the rows this row's successors start on, S2_PREFETCH bytes ahead (see pool_simd.c) */
-                const uintptr_t a = (uintptr_t)(xp + rd.off + kh * iw) + S2_PREFETCH;
-                const uintptr_t e = a + (uintptr_t)(sh * iw) * sizeof(float);
+            { /* the rows this row's successors start on, S2_PREFETCH bytes ahead (see pool_simd.c).
+               * Unsigned and at most 4 rows: a hint never faults, but hostile strides and kernels must not
+               * overflow a signed product or make the loop long (fuzz_run). */
+                const uintptr_t rows = (uintptr_t)(sh < 4 ? sh : 4);
+                const uintptr_t a = (uintptr_t)(xp + rd.off) + (uintptr_t)kh * (uintptr_t)iw * sizeof(float) +
+                                    S2_PREFETCH;
+                const uintptr_t e = a + rows * (uintptr_t)iw * sizeof(float);
                 for (uintptr_t q = a; q < e; q += 64)
                     __builtin_prefetch((const void *)q, 0, 3);
             }
