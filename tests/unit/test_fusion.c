@@ -15,24 +15,7 @@
 #include "graph/session.h"
 #include "model_builder.h"
 #include "onnxrun.h"
-
-static onr_model *load(mb *b)
-{
-    onr_model *m = NULL;
-    onr_error e = {0};
-    onr_status st = mb_load(b, NULL, &m, &e);
-    cr_assert_eq(st, ONR_OK, "load: %s", e.message);
-    mb_free(b);
-    return m;
-}
-
-static onr_tensor f32(const char *name, int rank, const int64_t *dims, float *data)
-{
-    onr_tensor t = {.name = name, .dtype = ONR_DTYPE_FLOAT, .rank = rank, .data = data};
-    for (int i = 0; i < rank; i++)
-        t.dims[i] = dims[i];
-    return t;
-}
+#include "session_helpers.h"
 
 /* Runs m on x and copies output `which` (n floats) into got; reports how many nodes were fused. */
 static int run(onr_model *m, const onr_options *opt, onr_tensor *x, size_t n_out, size_t which, float *got,
